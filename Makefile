@@ -1,0 +1,57 @@
+# The two commands: `make run` (set up, seed the demo, start web + worker + beat) and `make test`.
+# Both need only Python 3.11+, Node/npm and make; `make test` also PostgreSQL and Redis.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# make test talks to real services; CI sets these to its own PostgreSQL and Redis.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tkpk)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+
+.PHONY: setup run test lint format bench bench-import messages clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.built: node_modules/.installed scripts/build-assets.mjs
+	npm run --silent build
+	touch $@
+
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+setup: $(VENV)/.installed static/vendor/.built messages
+
+run: setup
+	@mkdir -p var
+	@export DEBUG=$${DEBUG:-1} TIME_ZONE=$${TIME_ZONE:-Asia/Makassar} HOME_REGION_CODE=$${HOME_REGION_CODE:-63.08}; \
+	$(MANAGE) check_services && \
+	$(MANAGE) migrate --no-input -v0 && \
+	$(MANAGE) seed_demo && \
+	echo "" && echo "TKPK runs at http://127.0.0.1:$${WEB_PORT:-8000}/  (Ctrl+C stops web, worker and beat)" && echo "" && \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+test: setup
+	@export DEBUG=1 DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)"; \
+	$(MANAGE) check_services && \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var

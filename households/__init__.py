@@ -1,0 +1,1 @@
+"""The household registry: families (Kartu Keluarga) and people (NIK) of the poor."""

@@ -1,0 +1,1 @@
+"""TKPK coordination meetings, their decisions and the follow-up actions (tindak lanjut)."""

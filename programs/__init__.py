@@ -1,0 +1,1 @@
+"""Poverty programs of the SKPD in the three clusters, their budgets and named beneficiaries."""

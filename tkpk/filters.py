@@ -1,0 +1,44 @@
+"""FilterSets of the core pages; each has a `q` free-text search."""
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuditAction
+from .models import AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    """Browse the audit trail by who, what, which kind of object and when."""
+
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Tindakan"))
+    actor = django_filters.CharFilter(
+        field_name="actor_username", lookup_expr="iexact", label=_("Pengguna")
+    )
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=ContentType.objects.filter(
+            app_label__in=["tkpk", "households", "programs", "meetings"]
+        ).order_by("app_label", "model"),
+        label=_("Jenis objek"),
+    )
+    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte",
+                                          label=_("Dari tanggal"))
+    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte",
+                                        label=_("Sampai tanggal"))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["q", "action", "actor", "content_type", "date_from", "date_to"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(object_repr__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(actor_username__icontains=value)
+            | Q(object_id=value)
+        )

