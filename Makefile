@@ -10,11 +10,11 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tkpk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: setup run test lint format bench bench-import messages clean
+.PHONY: setup run test lint format bench messages messages-update clean
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -28,6 +28,10 @@ static/vendor/.built: node_modules/.installed scripts/build-assets.mjs
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+# After changing UI strings: extract them, then translate the new entries in locale/id.
+messages-update: $(VENV)/.installed
+	DEBUG=1 $(MANAGE) makemessages -l id --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=staticfiles --ignore=bench
 
 setup: $(VENV)/.installed static/vendor/.built messages
 

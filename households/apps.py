@@ -6,4 +6,4 @@ class HouseholdsConfig(AppConfig):
     """Household registry: families and people by NIK, imported from DTKS/P3KE/DTSEN files."""
 
     name = "households"
-    verbose_name = _("Registri rumah tangga")
+    verbose_name = _("Household registry")

@@ -6,4 +6,4 @@ class MeetingsConfig(AppConfig):
     """Coordination meetings (rapat) and follow-up actions (tindak lanjut) per agency."""
 
     name = "meetings"
-    verbose_name = _("Rapat dan tindak lanjut")
+    verbose_name = _("Meetings and follow-up actions")

@@ -6,4 +6,4 @@ class ProgramsConfig(AppConfig):
     """Programs by cluster, budget (pagu) and realization (realisasi), and their beneficiaries."""
 
     name = "programs"
-    verbose_name = _("Program penanggulangan kemiskinan")
+    verbose_name = _("Poverty-reduction programs")

@@ -13,20 +13,35 @@ class AuditedModelAdmin(admin.ModelAdmin):
     """Writes an AuditEvent beside Django's own admin log for every add, change and delete."""
 
     def log_addition(self, request, obj, message):
-        audit_record(actor=request.user, action=AuditAction.CREATE, obj=obj,
-                     summary=_("Lewat admin."), request=request)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.CREATE,
+            obj=obj,
+            summary=_("Through the admin."),
+            request=request,
+        )
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        audit_record(actor=request.user, action=AuditAction.UPDATE, obj=obj,
-                     summary=_("Lewat admin."), changes={"admin": str(message)[:400]},
-                     request=request)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE,
+            obj=obj,
+            summary=_("Through the admin."),
+            changes={"admin": str(message)[:400]},
+            request=request,
+        )
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj,
-                         summary=_("Lewat admin."), request=request)
+            audit_record(
+                actor=request.user,
+                action=AuditAction.DELETE,
+                obj=obj,
+                summary=_("Through the admin."),
+                request=request,
+            )
         return super().log_deletions(request, queryset)
 
 
@@ -64,8 +79,16 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(RegionDataset)
 class RegionDatasetAdmin(admin.ModelAdmin):
-    list_display = ["loaded_at", "source", "source_version", "regulation", "within",
-                    "regions_created", "regions_updated", "regions_unchanged"]
+    list_display = [
+        "loaded_at",
+        "source",
+        "source_version",
+        "regulation",
+        "within",
+        "regions_created",
+        "regions_updated",
+        "regions_unchanged",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ class TkpkConfig(AppConfig):
     """The shared core that every other app builds on; it imports no other app."""
 
     name = "tkpk"
-    verbose_name = _("Inti TKPK")
+    verbose_name = _("TKPK core")
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the login/logout audit receivers

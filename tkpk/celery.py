@@ -16,7 +16,9 @@ def _prepare_filesystem_broker(sender, **kwargs):
     """The filesystem transport (embedded default) needs its folders before the first message."""
     from pathlib import Path
 
-    options = sender.conf.broker_transport_options or {}
+    from django.conf import settings
+
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -7,42 +7,42 @@ from django.utils.translation import gettext_lazy as _
 class RegionLevel(models.IntegerChoices):
     """Kemendagri administrative level; the value is the number of code segments."""
 
-    PROVINCE = 1, _("Provinsi")
-    REGENCY = 2, _("Kabupaten/Kota")
-    DISTRICT = 3, _("Kecamatan")
-    VILLAGE = 4, _("Desa/Kelurahan")
+    PROVINCE = 1, _("Province")
+    REGENCY = 2, _("Regency/City")
+    DISTRICT = 3, _("District")
+    VILLAGE = 4, _("Village")
 
 
 class AgencyKind(models.TextChoices):
     """Kind of regional agency (perangkat daerah)."""
 
-    DINAS = "dinas", _("Dinas")
-    BADAN = "badan", _("Badan")
-    SEKRETARIAT = "sekretariat", _("Sekretariat")
-    INSPEKTORAT = "inspektorat", _("Inspektorat")
-    KECAMATAN = "kecamatan", _("Kecamatan")
-    OTHER = "lainnya", _("Lainnya")
+    DINAS = "dinas", _("Dinas (office)")
+    BADAN = "badan", _("Badan (agency)")
+    SEKRETARIAT = "sekretariat", _("Secretariat")
+    INSPEKTORAT = "inspektorat", _("Inspectorate")
+    KECAMATAN = "kecamatan", _("District")
+    OTHER = "lainnya", _("Other")
 
 
 class JobStatus(models.TextChoices):
     """Life cycle of a background job."""
 
-    QUEUED = "queued", _("Dalam antrean")
-    RUNNING = "running", _("Berjalan")
-    SUCCEEDED = "succeeded", _("Berhasil")
-    FAILED = "failed", _("Gagal")
-    CANCELLED = "cancelled", _("Dibatalkan")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class AuditAction(models.TextChoices):
     """What an audit event records."""
 
-    CREATE = "create", _("Buat")
-    UPDATE = "update", _("Ubah")
-    DELETE = "delete", _("Hapus")
-    EXPORT = "export", _("Ekspor")
-    VIEW_NIK = "view_nik", _("Lihat NIK lengkap")
-    IMPORT = "import", _("Impor")
-    LOGIN = "login", _("Masuk")
-    LOGOUT = "logout", _("Keluar")
-    LOGIN_FAILED = "login_failed", _("Gagal masuk")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    EXPORT = "export", _("Export")
+    VIEW_NIK = "view_nik", _("View full NIK")
+    IMPORT = "import", _("Import")
+    LOGIN = "login", _("Sign in")
+    LOGOUT = "logout", _("Sign out")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")

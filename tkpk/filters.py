@@ -12,21 +12,23 @@ from .models import AuditEvent
 class AuditEventFilter(django_filters.FilterSet):
     """Browse the audit trail by who, what, which kind of object and when."""
 
-    q = django_filters.CharFilter(method="search", label=_("Cari"))
-    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Tindakan"))
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Action"))
     actor = django_filters.CharFilter(
-        field_name="actor_username", lookup_expr="iexact", label=_("Pengguna")
+        field_name="actor_username", lookup_expr="iexact", label=_("User")
     )
     content_type = django_filters.ModelChoiceFilter(
         queryset=ContentType.objects.filter(
             app_label__in=["tkpk", "households", "programs", "meetings"]
         ).order_by("app_label", "model"),
-        label=_("Jenis objek"),
+        label=_("Object type"),
     )
-    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte",
-                                          label=_("Dari tanggal"))
-    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte",
-                                        label=_("Sampai tanggal"))
+    date_from = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label=_("From date")
+    )
+    date_to = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label=_("To date")
+    )
 
     class Meta:
         model = AuditEvent

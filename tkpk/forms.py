@@ -9,20 +9,22 @@ class LoginForm(AuthenticationForm):
     """The login form with Indonesian labels and Bootstrap widgets."""
 
     username = forms.CharField(
-        label=_("Nama pengguna"),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username",
-                                      "class": "form-control"}),
+        label=_("Username"),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}
+        ),
     )
     password = forms.CharField(
-        label=_("Kata sandi"),
+        label=_("Password"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
-                                          "class": "form-control"}),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control"}
+        ),
     )
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.error_messages["invalid_login"] = _(
-            "Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil."
+            "Wrong username or password. Note that both are case-sensitive."
         )
-        self.error_messages["inactive"] = _("Akun ini tidak aktif. Hubungi admin.")
+        self.error_messages["inactive"] = _("This account is inactive. Contact the admin.")

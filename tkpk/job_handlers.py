@@ -17,7 +17,7 @@ from .selectors import audit_event_list
 from .services import RegionCodeUnknown, regions_load
 
 
-@job_kind("regions.load", label=gettext_lazy("Memuat data wilayah Kemendagri"), time_limit=1800)
+@job_kind("regions.load", label=gettext_lazy("Load Kemendagri region data"), time_limit=1800)
 def load_regions(job: Job) -> JobOutcome:
     within = job.params.get("within") or None
     try:
@@ -28,7 +28,7 @@ def load_regions(job: Job) -> JobOutcome:
         )
     except RegionCodeUnknown as exc:
         raise JobError(
-            _("Kode wilayah %(code)s tidak ada dalam data %(regulation)s.")
+            _("Region code %(code)s is not in the %(regulation)s data.")
             % {"code": exc.args[0], "regulation": "Kepmendagri 300.2.2-2138 Tahun 2025"}
         ) from None
     counts = {
@@ -38,7 +38,7 @@ def load_regions(job: Job) -> JobOutcome:
     }
     return JobOutcome(
         counts=counts,
-        message=_("Wilayah dimuat: %(created)s baru, %(updated)s berubah, %(unchanged)s tetap.")
+        message=_("Regions loaded: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
         % counts,
     )
 
@@ -51,14 +51,14 @@ def _csv_safe(value) -> str:
     return text
 
 
-@job_kind("audit.export", label=gettext_lazy("Ekspor jejak audit"), time_limit=1800)
+@job_kind("audit.export", label=gettext_lazy("Export the audit trail"), time_limit=1800)
 def export_audit(job: Job) -> JobOutcome:
     user = User.objects.get(pk=job.created_by_id) if job.created_by_id else None
     if user is None:
-        raise JobError(_("Ekspor membutuhkan pengguna yang memulainya."))
+        raise JobError(_("An export needs the user who started it."))
     filterset = audit_event_list(user=user, filters=job.params.get("filters") or {})
     if not filterset.is_valid():
-        raise JobError(_("Filter ekspor tidak valid."))
+        raise JobError(_("The export filters are not valid."))
     queryset = filterset.qs.order_by("at", "id")
     total = queryset.count()
     job_progress(job, done=0, total=total)
@@ -66,8 +66,17 @@ def export_audit(job: Job) -> JobOutcome:
     text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow(
-        [_("Waktu"), _("Pengguna"), _("Tindakan"), _("Jenis objek"), _("ID objek"), _("Objek"),
-         _("Ringkasan"), _("Perubahan"), _("Alamat IP")]
+        [
+            _("Time"),
+            _("User"),
+            _("Action"),
+            _("Object type"),
+            _("Object ID"),
+            _("Object"),
+            _("Summary"),
+            _("Changes"),
+            _("IP address"),
+        ]
     )
     done = 0
     for event in queryset.select_related("content_type").iterator(chunk_size=2000):
@@ -94,13 +103,13 @@ def export_audit(job: Job) -> JobOutcome:
         actor=user,
         action=AuditAction.EXPORT,
         obj=job,
-        summary=_("Ekspor %(n)s baris jejak audit.") % {"n": done},
+        summary=_("Exported %(n)s audit trail rows.") % {"n": done},
         changes={"filters": job.params.get("filters") or {}},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return JobOutcome(
         counts={"rows": done},
-        message=_("%(n)s baris diekspor.") % {"n": done},
+        message=_("%(n)s rows exported.") % {"n": done},
         result_name=f"jejak-audit-{stamp}.csv",
         result_file=File(spool),
     )

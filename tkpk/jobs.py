@@ -190,7 +190,7 @@ def job_execute(job_id: int) -> Job | None:
     job = Job.objects.get(pk=job_id)
     kind = _KINDS.get(job.kind)
     if kind is None:
-        return job_fail(job, message=_("Jenis pekerjaan %(kind)s tidak dikenal.") % {"kind": job.kind})
+        return job_fail(job, message=_("Unknown job kind %(kind)s.") % {"kind": job.kind})
     try:
         outcome = kind.handler(job)
     except JobCancelled:
@@ -205,15 +205,17 @@ def job_execute(job_id: int) -> Job | None:
         if isinstance(exc, SoftTimeLimitExceeded):
             return job_fail(
                 job,
-                message=_("Pekerjaan dihentikan karena melewati batas waktu %(minutes)s menit.")
+                message=_(
+                    "The job was stopped because it ran over its time limit of %(minutes)s minutes."
+                )
                 % {"minutes": kind.time_limit // 60},
             )
         logger.exception("job %s (%s) failed", job_id, job.kind)
         return job_fail(
             job,
             message=_(
-                "Terjadi kesalahan tak terduga. Data yang sudah tersimpan tidak berubah. "
-                "Laporkan nomor pekerjaan #%(id)s kepada admin."
+                "An unexpected error occurred. Data already stored is unchanged. "
+                "Report job number #%(id)s to the admin."
             )
             % {"id": job_id},
         )
@@ -229,8 +231,8 @@ def job_run_inline(*, kind: str, user=None, params: dict | None = None) -> Job:
 
 
 STALE_MESSAGE = gettext_lazy(
-    "Pekerjaan berhenti tanpa kabar (proses pekerja mati atau dimulai ulang). "
-    "Data yang sudah tersimpan tidak berubah; silakan jalankan lagi."
+    "The job stopped without a word (its worker process died or was restarted). "
+    "Data already stored is unchanged; please run it again."
 )
 
 

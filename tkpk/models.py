@@ -23,12 +23,12 @@ class Region(models.Model):
     `code` is the dotted Kemendagri code (`63.08.01.2003`); the level follows from its segments.
     """
 
-    code = models.CharField(_("kode"), max_length=13, unique=True)
-    name = models.CharField(_("nama"), max_length=120)
-    level = models.PositiveSmallIntegerField(_("tingkat"), choices=RegionLevel.choices)
+    code = models.CharField(_("code"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("induk"),
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -39,9 +39,9 @@ class Region(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("wilayah")
-        verbose_name_plural = _("wilayah")
-        permissions = [("load_regions", _("Dapat memuat data wilayah"))]
+        verbose_name = _("region")
+        verbose_name_plural = _("region")
+        permissions = [("load_regions", _("Can load region data"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=4),
@@ -68,22 +68,22 @@ class RegionDataset(models.Model):
     """One load of region data: where it came from, which version, which regulation, and what
     part of the country it covered. Answers "which codes is this instance using?"."""
 
-    source = models.CharField(_("sumber"), max_length=60)
-    source_version = models.CharField(_("versi sumber"), max_length=30)
-    regulation = models.CharField(_("dasar hukum"), max_length=120)
-    within = models.CharField(_("cakupan"), max_length=13, blank=True)
-    regions_created = models.PositiveIntegerField(_("wilayah baru"), default=0)
-    regions_updated = models.PositiveIntegerField(_("wilayah berubah"), default=0)
-    regions_unchanged = models.PositiveIntegerField(_("wilayah tetap"), default=0)
-    loaded_at = models.DateTimeField(_("dimuat pada"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=60)
+    source_version = models.CharField(_("source version"), max_length=30)
+    regulation = models.CharField(_("legal basis"), max_length=120)
+    within = models.CharField(_("scope"), max_length=13, blank=True)
+    regions_created = models.PositiveIntegerField(_("regions created"), default=0)
+    regions_updated = models.PositiveIntegerField(_("regions updated"), default=0)
+    regions_unchanged = models.PositiveIntegerField(_("regions unchanged"), default=0)
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
 
     class Meta:
         ordering = ["-loaded_at"]
-        verbose_name = _("sumber data wilayah")
-        verbose_name_plural = _("sumber data wilayah")
+        verbose_name = _("region data source")
+        verbose_name_plural = _("region data source")
 
     def __str__(self):
         return f"{self.source} {self.source_version} ({self.within or _('seluruh Indonesia')})"
@@ -92,20 +92,20 @@ class RegionDataset(models.Model):
 class Agency(models.Model):
     """A regional agency (SKPD/OPD) that runs programs and answers for follow-up actions."""
 
-    name = models.CharField(_("nama"), max_length=200, unique=True)
-    short_name = models.CharField(_("singkatan"), max_length=40, unique=True)
-    kind = models.CharField(_("jenis"), max_length=20, choices=AgencyKind.choices)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
     email = models.EmailField(_("email"), blank=True)
-    is_active = models.BooleanField(_("aktif"), default=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("perangkat daerah")
-        verbose_name_plural = _("perangkat daerah")
+        verbose_name = _("regional agency")
+        verbose_name_plural = _("regional agency")
 
     def __str__(self):
         return self.short_name
@@ -120,19 +120,19 @@ class User(AbstractUser):
 
     agency = models.ForeignKey(
         Agency,
-        verbose_name=_("perangkat daerah"),
+        verbose_name=_("regional agency"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
     )
-    position = models.CharField(_("jabatan"), max_length=120, blank=True)
+    position = models.CharField(_("position"), max_length=120, blank=True)
 
     objects = TkpkUserManager()
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name = _("user")
+        verbose_name_plural = _("user")
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -145,36 +145,36 @@ class Job(models.Model):
     heartbeat that stops moving (see tkpk.jobs.jobs_fail_stale).
     """
 
-    kind = models.CharField(_("jenis"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=60)
     status = models.CharField(
         _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
-    params = models.JSONField(_("parameter"), default=dict, blank=True)
-    progress_done = models.PositiveBigIntegerField(_("selesai"), default=0)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress_done = models.PositiveBigIntegerField(_("done"), default=0)
     progress_total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
-    counts = models.JSONField(_("hitungan"), default=dict, blank=True)
-    message = models.TextField(_("pesan"), blank=True)
-    input_file = models.FileField(_("berkas masukan"), upload_to="jobs/input/%Y/%m/", blank=True)
-    result_file = models.FileField(_("berkas hasil"), upload_to="jobs/result/%Y/%m/", blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    input_file = models.FileField(_("input file"), upload_to="jobs/input/%Y/%m/", blank=True)
+    result_file = models.FileField(_("result file"), upload_to="jobs/result/%Y/%m/", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("dimulai oleh"),
+        verbose_name=_("started by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="jobs",
     )
-    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
-    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("tanda hidup"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("pekerjaan latar")
-        verbose_name_plural = _("pekerjaan latar")
+        verbose_name = _("background job")
+        verbose_name_plural = _("background job")
         indexes = [models.Index(fields=["status", "heartbeat_at"], name="tkpk_job_status_hb")]
         constraints = [
             models.CheckConstraint(
@@ -208,37 +208,37 @@ class AuditEvent(models.Model):
     """Append-only record of processing (UU 27/2022 Pasal 31): who did what to which object, when,
     and from where. Written by services; never updated or deleted (a PostgreSQL trigger refuses)."""
 
-    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("pelaku"),
+        verbose_name=_("actor"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
-    action = models.CharField(_("tindakan"), max_length=20, choices=AuditAction.choices)
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     content_type = models.ForeignKey(
         ContentType,
-        verbose_name=_("jenis objek"),
+        verbose_name=_("object type"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    object_id = models.CharField(_("ID objek"), max_length=64, blank=True)
-    object_repr = models.CharField(_("objek"), max_length=200, blank=True)
-    summary = models.CharField(_("ringkasan"), max_length=500, blank=True)
-    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    object_id = models.CharField(_("Object ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("jejak audit")
-        verbose_name_plural = _("jejak audit")
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit event")
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="tkpk_audit_object"),
             models.Index(fields=["actor", "at"], name="tkpk_audit_actor_at"),

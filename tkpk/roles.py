@@ -13,9 +13,9 @@ BAPPEDA = "Bappeda"
 ROLES = [ADMIN, SECRETARIAT, OPERATOR, BAPPEDA]
 
 ROLE_LABELS = {
-    ADMIN: _("Admin sistem"),
-    SECRETARIAT: _("Sekretariat TKPK"),
-    OPERATOR: _("Operator SKPD"),
+    ADMIN: _("System admin"),
+    SECRETARIAT: _("TKPK Secretariat"),
+    OPERATOR: _("SKPD Operator"),
     BAPPEDA: _("Bappeda"),
 }
 

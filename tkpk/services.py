@@ -92,9 +92,7 @@ def regions_load(
                 parent_id = ids.get(parent_code) if parent_code else None
                 if region.code not in existing:
                     new.append(
-                        Region(
-                            code=region.code, name=region.name, level=level, parent_id=parent_id
-                        )
+                        Region(code=region.code, name=region.name, level=level, parent_id=parent_id)
                     )
                     continue
                 pk, name, old_parent = existing[region.code]
@@ -106,9 +104,7 @@ def regions_load(
                 batch = Region.objects.bulk_create(new[batch_start : batch_start + 2000])
                 if batch and batch[0].pk is None:  # backends that do not return ids
                     codes = [r.code for r in batch]
-                    ids.update(
-                        Region.objects.filter(code__in=codes).values_list("code", "pk")
-                    )
+                    ids.update(Region.objects.filter(code__in=codes).values_list("code", "pk"))
                 else:
                     ids.update((r.code, r.pk) for r in batch)
             Region.objects.bulk_update(changed, ["name", "parent"], batch_size=2000)
@@ -131,7 +127,7 @@ def regions_load(
             actor=user,
             action=AuditAction.IMPORT,
             obj=dataset,
-            summary=_("Memuat wilayah: %(new)s baru, %(upd)s berubah, %(same)s tetap.")
+            summary=_("Loaded regions: %(new)s new, %(upd)s changed, %(same)s unchanged.")
             % {"new": created, "upd": updated, "same": unchanged},
         )
     return dataset
@@ -141,8 +137,9 @@ AGENCY_FIELDS = ["name", "short_name", "kind", "email", "is_active"]
 
 
 @transaction.atomic
-def agency_create(*, user, name: str, short_name: str, kind: str, email: str = "",
-                  request=None) -> Agency:
+def agency_create(
+    *, user, name: str, short_name: str, kind: str, email: str = "", request=None
+) -> Agency:
     """Create an agency and audit it."""
     agency = Agency(name=name, short_name=short_name, kind=kind, email=email)
     agency.full_clean()
@@ -216,7 +213,7 @@ def user_create(
         actor=actor,
         action=AuditAction.CREATE,
         obj=user,
-        summary=_("Akun baru dengan peran %(role)s.") % {"role": role},
+        summary=_("New account with the role %(role)s.") % {"role": role},
         changes=model_changes({}, snapshot(user, USER_FIELDS)),
         request=request,
     )

@@ -18,6 +18,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def env_str(name: str, default: str) -> str:
+    """Read a string; an empty value counts as unset, so `NAME=` keeps the default."""
+    return os.environ.get(name, "").strip() or default
+
+
 def env_bool(name: str, default: bool) -> bool:
     """Read a boolean; anything but the usual spellings is a configuration error."""
     raw = os.environ.get(name)
@@ -71,8 +76,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The deployment's own region: the kabupaten/kota (or province) whose TKPK uses this instance.
-HOME_REGION_CODE = os.environ.get("HOME_REGION_CODE", "63.08")
-SITE_NAME = os.environ.get("SITE_NAME", "TKPK")
+HOME_REGION_CODE = env_str("HOME_REGION_CODE", "63.08")
+SITE_NAME = env_str("SITE_NAME", "TKPK")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -130,7 +135,9 @@ TEMPLATES = [
 # Database: PostgreSQL from DATABASE_URL, else the embedded SQLite file in WAL mode.
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tkpk.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades
     # failing half-way through a transaction.
@@ -169,11 +176,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Bahasa Indonesia first, English second.
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
@@ -197,18 +204,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email: console in development, SMTP from the environment in production.
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tkpk@localhost")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tkpk@localhost")
 
 # Security: strict by default once DEBUG is off (`manage.py check --deploy` reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -236,7 +243,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "store_processed": False,
     }
 # Job state lives in tkpk.Job rows, which the pages poll: no result backend is needed.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "tkpk")
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "tkpk")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_TIME_LIMIT = env_int("JOB_TIME_LIMIT_SECONDS", 2 * 60 * 60)
@@ -257,6 +264,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -75,7 +75,7 @@ class AuditExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def post(self, request):
         filterset = audit_event_list(user=request.user, filters=request.POST)
         if not filterset.is_valid():
-            messages.error(request, _("Filter tidak valid; periksa tanggal yang diisi."))
+            messages.error(request, _("The filters are not valid; check the dates entered."))
             return redirect("tkpk:audit_list")
         filters = {k: v for k, v in request.POST.items() if k in filterset.filters and v}
         job = job_start(kind="audit.export", user=request.user, params={"filters": filters})
@@ -119,9 +119,9 @@ class JobCancelView(LoginRequiredMixin, View):
     def post(self, request, pk):
         job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
         if job_cancel(job):
-            messages.info(request, _("Pekerjaan dibatalkan."))
+            messages.info(request, _("Job cancelled."))
         else:
-            messages.warning(request, _("Pekerjaan sudah selesai dan tidak dapat dibatalkan."))
+            messages.warning(request, _("The job has already finished and cannot be cancelled."))
         return redirect("tkpk:job_detail", pk=job.pk)
 
 
@@ -131,12 +131,12 @@ class JobResultView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
         if job.status != JobStatus.SUCCEEDED or not job.result_file:
-            raise Http404(_("Pekerjaan ini tidak punya berkas hasil."))
+            raise Http404(_("This job has no result file."))
         audit_record(
             actor=request.user,
             action=AuditAction.EXPORT,
             obj=job,
-            summary=_("Mengunduh hasil %(job)s.") % {"job": job.title},
+            summary=_("Downloaded the result of %(job)s.") % {"job": job.title},
             request=request,
         )
         name = job.result_file.name.rsplit("/", 1)[-1]
@@ -154,9 +154,7 @@ class RegionOverviewView(LoginRequiredMixin, PermissionRequiredMixin, View):
         from .models import Region
 
         home = Region.objects.filter(code=settings.HOME_REGION_CODE).first()
-        districts = (
-            Region.objects.filter(parent=home).prefetch_related("children") if home else []
-        )
+        districts = Region.objects.filter(parent=home).prefetch_related("children") if home else []
         return render(
             request,
             "tkpk/region_overview.html",

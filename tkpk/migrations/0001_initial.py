@@ -3,152 +3,445 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import tkpk.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tkpk.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nama')),
-                ('short_name', models.CharField(max_length=40, unique=True, verbose_name='singkatan')),
-                ('kind', models.CharField(choices=[('dinas', 'Dinas'), ('badan', 'Badan'), ('sekretariat', 'Sekretariat'), ('inspektorat', 'Inspektorat'), ('kecamatan', 'Kecamatan'), ('lainnya', 'Lainnya')], max_length=20, verbose_name='jenis')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nama")),
+                (
+                    "short_name",
+                    models.CharField(max_length=40, unique=True, verbose_name="singkatan"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dinas", "Dinas"),
+                            ("badan", "Badan"),
+                            ("sekretariat", "Sekretariat"),
+                            ("inspektorat", "Inspektorat"),
+                            ("kecamatan", "Kecamatan"),
+                            ("lainnya", "Lainnya"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
             ],
             options={
-                'verbose_name': 'perangkat daerah',
-                'verbose_name_plural': 'perangkat daerah',
-                'ordering': ['name'],
+                "verbose_name": "perangkat daerah",
+                "verbose_name_plural": "perangkat daerah",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('position', models.CharField(blank=True, max_length=120, verbose_name='jabatan')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='tkpk.agency', verbose_name='perangkat daerah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=120, verbose_name="jabatan")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="tkpk.agency",
+                        verbose_name="perangkat daerah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengguna',
-                'verbose_name_plural': 'pengguna',
-                'abstract': False,
+                "verbose_name": "pengguna",
+                "verbose_name_plural": "pengguna",
+                "abstract": False,
             },
             managers=[
-                ('objects', tkpk.models.TkpkUserManager()),
+                ("objects", tkpk.models.TkpkUserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='RegionDataset',
+            name="RegionDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=60, verbose_name='sumber')),
-                ('source_version', models.CharField(max_length=30, verbose_name='versi sumber')),
-                ('regulation', models.CharField(max_length=120, verbose_name='dasar hukum')),
-                ('within', models.CharField(blank=True, max_length=13, verbose_name='cakupan')),
-                ('regions_created', models.PositiveIntegerField(default=0, verbose_name='wilayah baru')),
-                ('regions_updated', models.PositiveIntegerField(default=0, verbose_name='wilayah berubah')),
-                ('regions_unchanged', models.PositiveIntegerField(default=0, verbose_name='wilayah tetap')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dimuat pada')),
-                ('loaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=60, verbose_name="sumber")),
+                ("source_version", models.CharField(max_length=30, verbose_name="versi sumber")),
+                ("regulation", models.CharField(max_length=120, verbose_name="dasar hukum")),
+                ("within", models.CharField(blank=True, max_length=13, verbose_name="cakupan")),
+                (
+                    "regions_created",
+                    models.PositiveIntegerField(default=0, verbose_name="wilayah baru"),
+                ),
+                (
+                    "regions_updated",
+                    models.PositiveIntegerField(default=0, verbose_name="wilayah berubah"),
+                ),
+                (
+                    "regions_unchanged",
+                    models.PositiveIntegerField(default=0, verbose_name="wilayah tetap"),
+                ),
+                (
+                    "loaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="dimuat pada"
+                    ),
+                ),
+                (
+                    "loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sumber data wilayah',
-                'verbose_name_plural': 'sumber data wilayah',
-                'ordering': ['-loaded_at'],
+                "verbose_name": "sumber data wilayah",
+                "verbose_name_plural": "sumber data wilayah",
+                "ordering": ["-loaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='waktu')),
-                ('actor_username', models.CharField(blank=True, max_length=150, verbose_name='nama pengguna')),
-                ('action', models.CharField(choices=[('create', 'Buat'), ('update', 'Ubah'), ('delete', 'Hapus'), ('export', 'Ekspor'), ('view_nik', 'Lihat NIK lengkap'), ('import', 'Impor'), ('login', 'Masuk'), ('logout', 'Keluar'), ('login_failed', 'Gagal masuk')], max_length=20, verbose_name='tindakan')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='ID objek')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='objek')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='ringkasan')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='perubahan')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='alamat IP')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pelaku')),
-                ('content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='jenis objek')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="waktu"
+                    ),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, max_length=150, verbose_name="nama pengguna"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Buat"),
+                            ("update", "Ubah"),
+                            ("delete", "Hapus"),
+                            ("export", "Ekspor"),
+                            ("view_nik", "Lihat NIK lengkap"),
+                            ("import", "Impor"),
+                            ("login", "Masuk"),
+                            ("logout", "Keluar"),
+                            ("login_failed", "Gagal masuk"),
+                        ],
+                        max_length=20,
+                        verbose_name="tindakan",
+                    ),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="ID objek")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="objek")),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="ringkasan")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="perubahan")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="alamat IP"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pelaku",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="jenis objek",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jejak audit',
-                'verbose_name_plural': 'jejak audit',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='tkpk_audit_object'), models.Index(fields=['actor', 'at'], name='tkpk_audit_actor_at')],
+                "verbose_name": "jejak audit",
+                "verbose_name_plural": "jejak audit",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["content_type", "object_id"], name="tkpk_audit_object"),
+                    models.Index(fields=["actor", "at"], name="tkpk_audit_actor_at"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60, verbose_name='jenis')),
-                ('status', models.CharField(choices=[('queued', 'Dalam antrean'), ('running', 'Berjalan'), ('succeeded', 'Berhasil'), ('failed', 'Gagal'), ('cancelled', 'Dibatalkan')], default='queued', max_length=12, verbose_name='status')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='parameter')),
-                ('progress_done', models.PositiveBigIntegerField(default=0, verbose_name='selesai')),
-                ('progress_total', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='total')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='hitungan')),
-                ('message', models.TextField(blank=True, verbose_name='pesan')),
-                ('input_file', models.FileField(blank=True, upload_to='jobs/input/%Y/%m/', verbose_name='berkas masukan')),
-                ('result_file', models.FileField(blank=True, upload_to='jobs/result/%Y/%m/', verbose_name='berkas hasil')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dibuat')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='mulai')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='tanda hidup')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai pada')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to=settings.AUTH_USER_MODEL, verbose_name='dimulai oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60, verbose_name="jenis")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Dalam antrean"),
+                            ("running", "Berjalan"),
+                            ("succeeded", "Berhasil"),
+                            ("failed", "Gagal"),
+                            ("cancelled", "Dibatalkan"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="parameter")),
+                (
+                    "progress_done",
+                    models.PositiveBigIntegerField(default=0, verbose_name="selesai"),
+                ),
+                (
+                    "progress_total",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="total"),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="hitungan")),
+                ("message", models.TextField(blank=True, verbose_name="pesan")),
+                (
+                    "input_file",
+                    models.FileField(
+                        blank=True, upload_to="jobs/input/%Y/%m/", verbose_name="berkas masukan"
+                    ),
+                ),
+                (
+                    "result_file",
+                    models.FileField(
+                        blank=True, upload_to="jobs/result/%Y/%m/", verbose_name="berkas hasil"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="dibuat"),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="mulai")),
+                (
+                    "heartbeat_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="tanda hidup"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="selesai pada"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dimulai oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pekerjaan latar',
-                'verbose_name_plural': 'pekerjaan latar',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'heartbeat_at'], name='tkpk_job_status_hb')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'succeeded', 'failed', 'cancelled'])), name='tkpk_job_status_valid')],
+                "verbose_name": "pekerjaan latar",
+                "verbose_name_plural": "pekerjaan latar",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "heartbeat_at"], name="tkpk_job_status_hb")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                ["queued", "running", "succeeded", "failed", "cancelled"],
+                            )
+                        ),
+                        name="tkpk_job_status_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=13, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=120, verbose_name='nama')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Provinsi'), (2, 'Kabupaten/Kota'), (3, 'Kecamatan'), (4, 'Desa/Kelurahan')], verbose_name='tingkat')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='tkpk.region', verbose_name='induk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=13, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=120, verbose_name="nama")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Provinsi"),
+                            (2, "Kabupaten/Kota"),
+                            (3, "Kecamatan"),
+                            (4, "Desa/Kelurahan"),
+                        ],
+                        verbose_name="tingkat",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="tkpk.region",
+                        verbose_name="induk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wilayah',
-                'verbose_name_plural': 'wilayah',
-                'ordering': ['code'],
-                'permissions': [('load_regions', 'Dapat memuat data wilayah')],
-                'indexes': [models.Index(fields=['level', 'name'], name='tkpk_region_level_name')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='tkpk_region_level_range'), models.CheckConstraint(condition=models.Q(models.Q(('level', 1), ('parent__isnull', True)), models.Q(('level__gt', 1), ('parent__isnull', False)), _connector='OR'), name='tkpk_region_parent_by_level')],
+                "verbose_name": "wilayah",
+                "verbose_name_plural": "wilayah",
+                "ordering": ["code"],
+                "permissions": [("load_regions", "Dapat memuat data wilayah")],
+                "indexes": [models.Index(fields=["level", "name"], name="tkpk_region_level_name")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("level__gte", 1), ("level__lte", 4)),
+                        name="tkpk_region_level_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("level", 1), ("parent__isnull", True)),
+                            models.Q(("level__gt", 1), ("parent__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="tkpk_region_parent_by_level",
+                    ),
+                ],
             },
         ),
     ]

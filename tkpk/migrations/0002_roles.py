@@ -8,8 +8,9 @@ from tkpk.migration_utils import grant_permissions, revoke_permissions
 CORE = ["agency", "user", "region", "regiondataset", "job"]
 
 GRANTS = {
-    "Admin": [f"tkpk.{action}_{model}" for model in CORE for action in
-              ("add", "change", "delete", "view")]
+    "Admin": [
+        f"tkpk.{action}_{model}" for model in CORE for action in ("add", "change", "delete", "view")
+    ]
     + ["tkpk.view_auditevent", "tkpk.load_regions", "auth.view_group"],
     "Sekretariat TKPK": [
         "tkpk.view_agency",
@@ -20,8 +21,7 @@ GRANTS = {
         "tkpk.view_job",
     ],
     "Operator SKPD": ["tkpk.view_agency", "tkpk.view_region", "tkpk.view_job"],
-    "Bappeda": ["tkpk.view_agency", "tkpk.view_region", "tkpk.view_regiondataset",
-                "tkpk.view_job"],
+    "Bappeda": ["tkpk.view_agency", "tkpk.view_region", "tkpk.view_regiondataset", "tkpk.view_job"],
 }
 
 

@@ -24,12 +24,12 @@ DROP FUNCTION IF EXISTS tkpk_auditevent_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARDS)
+        schema_editor.execute(FORWARDS, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARDS)
+        schema_editor.execute(BACKWARDS, params=None)
 
 
 class Migration(migrations.Migration):

@@ -37,14 +37,38 @@ DEMO_AGENCIES = [
 # username, password, role, agency short name, full name, position
 DEMO_USERS = [
     ("admin", "demo-admin-2026", ADMIN, None, "Admin Sistem", "Pranata komputer"),
-    ("sekretariat", "demo-sekretariat-2026", SECRETARIAT, "Bappelitbang", "Siti Rahmah",
-     "Sekretariat TKPK"),
-    ("operator.dinsos", "demo-dinsos-2026", OPERATOR, "Dinsos", "Ahmad Fauzi",
-     "Operator data Dinas Sosial"),
-    ("operator.dinkes", "demo-dinkes-2026", OPERATOR, "Dinkes", "Nurul Hidayah",
-     "Operator data Dinas Kesehatan"),
-    ("bappeda", "demo-bappeda-2026", BAPPEDA, "Bappelitbang", "Rizky Pratama",
-     "Perencana ahli muda"),
+    (
+        "sekretariat",
+        "demo-sekretariat-2026",
+        SECRETARIAT,
+        "Bappelitbang",
+        "Siti Rahmah",
+        "Sekretariat TKPK",
+    ),
+    (
+        "operator.dinsos",
+        "demo-dinsos-2026",
+        OPERATOR,
+        "Dinsos",
+        "Ahmad Fauzi",
+        "Operator data Dinas Sosial",
+    ),
+    (
+        "operator.dinkes",
+        "demo-dinkes-2026",
+        OPERATOR,
+        "Dinkes",
+        "Nurul Hidayah",
+        "Operator data Dinas Kesehatan",
+    ),
+    (
+        "bappeda",
+        "demo-bappeda-2026",
+        BAPPEDA,
+        "Bappelitbang",
+        "Rizky Pratama",
+        "Perencana ahli muda",
+    ),
 ]
 
 
@@ -52,8 +76,11 @@ class Command(BaseCommand):
     help = "Load the demo region, agencies and one account per role (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--allow-production", action="store_true",
-                            help="Seed even with DEBUG off (demo passwords are public).")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off (demo passwords are public).",
+        )
 
     def handle(self, *args, allow_production=False, **options):
         if not settings.DEBUG and not allow_production:
@@ -62,9 +89,10 @@ class Command(BaseCommand):
                 "--allow-production if this really is a demo instance."
             )
         home = settings.HOME_REGION_CODE
-        if not Region.objects.filter(code=home).exists() or not Region.objects.filter(
-            code__startswith=f"{home}.", level=4
-        ).exists():
+        if (
+            not Region.objects.filter(code=home).exists()
+            or not Region.objects.filter(code__startswith=f"{home}.", level=4).exists()
+        ):
             dataset = regions_load(within=home)
             self.stdout.write(
                 f"Regions {home}: {dataset.regions_created} created, "
@@ -74,16 +102,22 @@ class Command(BaseCommand):
             agencies = {a.short_name: a for a in Agency.objects.all()}
             for name, short, kind in DEMO_AGENCIES:
                 if short not in agencies:
-                    agencies[short] = agency_create(user=None, name=name, short_name=short,
-                                                    kind=kind)
+                    agencies[short] = agency_create(
+                        user=None, name=name, short_name=short, kind=kind
+                    )
             for username, password, role, agency, full_name, position in DEMO_USERS:
                 if User.objects.filter(username=username).exists():
                     continue
                 first, _, last = full_name.partition(" ")
                 user = user_create(
-                    actor=None, username=username, password=password, role=role,
+                    actor=None,
+                    username=username,
+                    password=password,
+                    role=role,
                     agency=agencies.get(agency) if agency else None,
-                    first_name=first, last_name=last, position=position,
+                    first_name=first,
+                    last_name=last,
+                    position=position,
                     email=f"{username}@tkpk.example",
                 )
                 if role == ADMIN:

@@ -1,0 +1,96 @@
+"""Signing in with a real Chromium: each role lands on its own home page, the language switch
+keeps the user on that page, and wrong passwords and missing permissions are refused."""
+
+# The fixtures are imported from tests.browser, so every test that takes `page` "redefines" it.
+# ruff: noqa: F811
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import browser, login, page  # noqa: F401 - fixture re-export
+
+pytestmark = [
+    pytest.mark.browser,
+    # transaction: the live_server thread sees the rows; serialized_rollback: the role groups that
+    # a data migration created survive the flush after each test.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+LOGIN_PATH = "/akun/masuk/"
+
+# The role's distinctive word in the Indonesian heading of its home page (the default language).
+HOME_TITLES = {
+    "admin": "admin",
+    "secretariat": "Sekretariat",
+    "officer_a": "Operator",
+    "bappeda": "Bappeda",
+}
+
+
+def path_of(url):
+    return urlsplit(url).path
+
+
+def switch_language(page, code):
+    """Choose a language in the navbar select, which submits its form and reloads the page."""
+    with page.expect_navigation():
+        page.get_by_test_id("language-select").select_option(code)
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+@pytest.mark.parametrize("member", list(HOME_TITLES))
+def test_each_role_lands_on_its_own_home_page_and_keeps_it_when_switching_language(
+    page, live_server, cast, member
+):
+    user = getattr(cast, member)
+    title = HOME_TITLES[member]
+
+    response = login(page, live_server.url, user.username)
+
+    assert response.status == 200
+    assert path_of(page.url) == "/"
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    heading = page.get_by_test_id("home-title")
+    expect(heading).to_be_visible()
+    expect(heading).to_contain_text(title)
+
+    switch_language(page, "en")
+    assert path_of(page.url) == "/"
+    expect(page.get_by_test_id("home-title")).to_be_visible()
+
+    switch_language(page, "id")
+    assert path_of(page.url) == "/"
+    expect(page.get_by_test_id("home-title")).to_contain_text(title)
+
+
+def test_a_user_without_a_role_lands_on_the_no_role_home_page(page, live_server, cast):
+    login(page, live_server.url, cast.outsider.username)
+
+    assert path_of(page.url) == "/"
+    expect(page.get_by_test_id("home-title")).to_contain_text("Selamat datang")
+    expect(page.locator("main .alert-info")).to_be_visible()
+
+
+def test_a_wrong_password_shows_an_error_and_does_not_sign_in(page, live_server, cast):
+    response = login(page, live_server.url, cast.officer_a.username, password="salah-sekali")
+
+    assert response.status == 200
+    assert path_of(page.url) == LOGIN_PATH
+    expect(page.locator("main .alert-danger")).to_be_visible()
+    expect(page.get_by_test_id("home-title")).to_have_count(0)
+
+    # Still signed out: the home page sends the visitor back to the login page.
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(re.escape(LOGIN_PATH)))
+
+
+def test_an_operator_skpd_opening_the_audit_trail_gets_403(page, live_server, cast):
+    login(page, live_server.url, cast.officer_a.username)
+    assert path_of(page.url) == "/"
+
+    response = page.goto(f"{live_server.url}/audit/")
+
+    assert response.status == 403

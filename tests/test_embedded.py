@@ -1,0 +1,94 @@
+"""The embedded default of `make run`: SQLite in WAL mode and kombu's filesystem broker, with a
+real worker process, runs a job to the end. Nothing here talks to PostgreSQL or Redis."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_QUEUE"}
+    }
+    env.update({"DEBUG": "1", "VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tkpk.settings"})
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_embedded_default_runs_a_job_on_sqlite_with_a_filesystem_broker(embedded_env, tmp_path):
+    manage(embedded_env, "migrate", "--no-input", "-v0")
+    database = tmp_path / "tkpk.sqlite3"
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tkpk",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=embedded_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        started = manage(
+            embedded_env,
+            "shell",
+            "-c",
+            "from tkpk.jobs import job_start; "
+            "print(job_start(kind='regions.load', params={'within': '63.08'}).pk)",
+        )
+        job_id = int(started.stdout.strip().splitlines()[-1])
+
+        deadline = time.monotonic() + 120
+        status = None
+        while time.monotonic() < deadline:
+            with sqlite3.connect(database) as db:
+                status, message = db.execute(
+                    "SELECT status, message FROM tkpk_job WHERE id = ?", (job_id,)
+                ).fetchone()
+            if status in ("succeeded", "failed"):
+                break
+            time.sleep(0.5)
+        assert status == "succeeded", (status, (tmp_path / "worker.log").read_text()[-3000:])
+        with sqlite3.connect(database) as db:
+            levels = dict(db.execute("SELECT level, COUNT(*) FROM tkpk_region GROUP BY level"))
+        assert levels == {1: 1, 2: 1, 3: 10, 4: 219}
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
