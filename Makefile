@@ -46,8 +46,17 @@ run: setup
 
 test: setup
 	@export DEBUG=1 DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)"; \
-	$(MANAGE) check_services && \
+	$(MANAGE) check_services --for-tests && \
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (bench/README.md): every bench/bench_*.py, each with its own database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tkpk_bench
+
+bench: setup
+	@set -e; found=0; for script in bench/bench_*.py; do \
+		[ -e "$$script" ] || continue; found=1; \
+		echo "== $$script"; DEBUG=1 DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python "$$script"; \
+	done; [ $$found = 1 ] || echo "no benchmarks in bench/ yet"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -34,6 +34,33 @@ def test_check_services_names_an_unreachable_postgresql_in_one_line():
     assert len(message.splitlines()) == 1
 
 
+def test_check_services_says_how_to_create_a_missing_database():
+    result = check_services(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/tidak_ada", REDIS_URL=""
+    )
+    assert result.returncode == 1
+    assert "has no database 'tidak_ada'" in result.stderr
+    assert "createdb" in result.stderr
+
+
+def test_check_services_for_tests_accepts_a_missing_database_on_a_live_server():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check_services", "--for-tests"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DEBUG": "1",
+            "REDIS_URL": "",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tidak_ada",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "services ok"
+
+
 def test_check_services_names_an_unreachable_redis_in_one_line():
     result = check_services(DATABASE_URL="", REDIS_URL="redis://127.0.0.1:1/0")
     assert result.returncode == 1

@@ -16,7 +16,14 @@ from django.db.utils import OperationalError
 class Command(BaseCommand):
     help = "Check that the database and the Celery broker answer."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--for-tests",
+            action="store_true",
+            help="The database itself need not exist: the test runner creates test_<name>.",
+        )
+
+    def handle(self, *args, for_tests=False, **options):
         problems = []
         db = settings.DATABASES["default"]
         if db["ENGINE"].endswith("postgresql"):
@@ -25,11 +32,21 @@ class Command(BaseCommand):
                 connections["default"].ensure_connection()
             except OperationalError as exc:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
-                problems.append(
-                    f"PostgreSQL at {where} cannot be reached ({first}). Start it, e.g. "
-                    "`pg_ctlcluster 15 main start` or `docker compose up -d postgres`, "
-                    "or unset DATABASE_URL to use the embedded SQLite."
-                )
+                missing_database = "does not exist" in str(exc)
+                if missing_database and for_tests:
+                    pass  # the server answered; pytest-django creates the test database
+                elif missing_database:
+                    host, user = db.get("HOST") or "localhost", db.get("USER") or "postgres"
+                    problems.append(
+                        f"PostgreSQL at {where} answers but has no database {db['NAME']!r}. "
+                        f"Create it: `createdb -h {host} -U {user} {db['NAME']}`."
+                    )
+                else:
+                    problems.append(
+                        f"PostgreSQL at {where} cannot be reached ({first}). Start it, e.g. "
+                        "`pg_ctlcluster 15 main start` or `docker compose up -d postgres`, "
+                        "or unset DATABASE_URL to use the embedded SQLite."
+                    )
         broker = settings.CELERY_BROKER_URL
         if broker.startswith(("redis://", "rediss://")):
             url = urlparse(broker)
