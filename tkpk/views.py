@@ -110,7 +110,8 @@ class JobProgressView(LoginRequiredMixin, View):
             # Polling is also a chance to notice a dead worker without waiting for beat.
             if jobs_fail_stale():
                 job.refresh_from_db()
-        return render(request, "jobs/_job_progress.html", {"job": job})
+        context = {"job": job, "show_cancel": request.GET.get("cancel") == "1"}
+        return render(request, "jobs/_job_progress.html", context)
 
 
 class JobCancelView(LoginRequiredMixin, View):

@@ -1,8 +1,11 @@
 """Pages of the core, each with the wrong-user case."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tkpk.audit import audit_record
 from tkpk.choices import AuditAction, JobStatus
@@ -125,3 +128,47 @@ def test_audit_export_starts_a_job_with_the_filters(
 
 def test_healthz_answers_ok(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_app_speaks_indonesian_even_to_an_english_browser(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="id"' in response.content.decode()
+    assert "Nama pengguna" in response.content.decode()
+
+
+def test_the_language_switch_turns_the_app_english(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/akun/masuk/"}, follow=True
+    )
+    body = response.content.decode()
+    assert 'lang="en"' in body
+    assert "Username" in body
+
+
+def test_the_cancel_button_leaves_the_progress_partial_once_the_job_ends(client, cast):
+    job = JobFactory(
+        created_by=cast.officer_a, status=JobStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    client.force_login(cast.officer_a)
+    url = reverse("tkpk:job_progress", args=[job.pk])
+    assert (
+        reverse("tkpk:job_cancel", args=[job.pk])
+        in client.get(url, {"cancel": "1"}).content.decode()
+    )
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
+    assert (
+        reverse("tkpk:job_cancel", args=[job.pk])
+        not in client.get(url, {"cancel": "1"}).content.decode()
+    )
+
+
+def test_polling_a_running_job_whose_worker_went_silent_shows_it_failed(client, cast):
+    job = JobFactory(
+        created_by=cast.officer_a,
+        status=JobStatus.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(hours=2),
+    )
+    client.force_login(cast.officer_a)
+    response = client.get(reverse("tkpk:job_progress", args=[job.pk]))
+    assert 'data-status="failed"' in response.content.decode()
+    assert "hx-get" not in response.content.decode()
