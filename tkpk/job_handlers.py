@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import tempfile
 
 from django.core.files import File
@@ -89,7 +90,7 @@ def export_audit(job: Job) -> JobOutcome:
                 event.object_id,
                 _csv_safe(event.object_repr),
                 _csv_safe(event.summary),
-                _csv_safe(event.changes or ""),
+                _csv_safe(json.dumps(event.changes, ensure_ascii=False) if event.changes else ""),
                 event.ip_address or "",
             ]
         )
