@@ -29,9 +29,15 @@ messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
-# After changing UI strings: extract them, then translate the new entries in locale/id.
+# After changing UI strings: extract them, then translate the new entries. The core and the
+# shared templates keep their catalogue in locale/; each app keeps its own in <app>/locale/.
+APPS_WITH_CATALOGUES := households meetings programs
+MAKEMESSAGES := makemessages -l id --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=staticfiles --ignore=bench
 messages-update: $(VENV)/.installed
-	DEBUG=1 $(MANAGE) makemessages -l id --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=staticfiles --ignore=bench
+	DEBUG=1 $(MANAGE) $(MAKEMESSAGES) $(foreach app,$(APPS_WITH_CATALOGUES),--ignore=$(app))
+	@for app in $(APPS_WITH_CATALOGUES); do \
+		if [ -d $$app/locale ]; then (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py $(MAKEMESSAGES)); fi; \
+	done
 
 setup: $(VENV)/.installed static/vendor/.built messages
 

@@ -48,5 +48,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("rumah-tangga/", include("households.urls")),
+    path("rapat/", include("meetings.urls")),
     path("", include(app_urls)),
 ]

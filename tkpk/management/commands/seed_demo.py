@@ -4,6 +4,9 @@ Idempotent: a second run creates nothing twice. The demo passwords are printed o
 command refuses to run with DEBUG off unless --allow-production is given.
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -122,6 +125,16 @@ class Command(BaseCommand):
                 )
                 if role == ADMIN:
                     User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+        # Each app adds its own demo data in <app>/demo.py: seed(*, stdout) -> None, idempotent.
+        # Discovered rather than imported, so that the core imports no app.
+        for app_config in apps.get_app_configs():
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins:"))
         for username, password, role, agency, _full, _pos in DEMO_USERS:
             where = f" ({agency})" if agency else ""

@@ -1,0 +1,5 @@
+"""URLs of the households app."""
+
+app_name = "households"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs of the meetings app."""
+
+app_name = "meetings"
+
+urlpatterns = []
