@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tkpk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: setup run test lint format bench messages messages-update clean
+.PHONY: setup run test lint format bench bench-import messages messages-update clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ bench: setup
 		[ -e "$$script" ] || continue; found=1; \
 		echo "== $$script"; DEBUG=1 DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python "$$script"; \
 	done; [ $$found = 1 ] || echo "no benchmarks in bench/ yet"
+
+bench-import: setup
+	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/bench_import.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

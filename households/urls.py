@@ -1,5 +1,18 @@
-"""URLs of the households app."""
+"""URLs of the household registry (mounted at /rumah-tangga/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "households"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.HouseholdListView.as_view(), name="household_list"),
+    path("tambah/", views.HouseholdCreateView.as_view(), name="household_add"),
+    path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
+    path("<int:pk>/ubah/", views.HouseholdUpdateView.as_view(), name="household_edit"),
+    path("orang/<int:pk>/nik/", views.NikRevealView.as_view(), name="nik_reveal"),
+    path("ekspor/", views.ExportView.as_view(), name="export"),
+    path("impor/", views.ImportUploadView.as_view(), name="import"),
+    path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+]

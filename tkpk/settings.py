@@ -259,6 +259,15 @@ CELERY_BEAT_SCHEDULE = {
 # A running job whose heartbeat is older than this is taken as dead and marked failed.
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 15 * 60)
 
+# Household file imports: size limits against accidents and zip bombs.
+HOUSEHOLD_IMPORT_MAX_BYTES = env_int("HOUSEHOLD_IMPORT_MAX_MB", 500) * 1024 * 1024
+HOUSEHOLD_IMPORT_MAX_UNZIPPED_BYTES = (
+    env_int("HOUSEHOLD_IMPORT_MAX_UNZIPPED_MB", 2048) * 1024 * 1024
+)
+HOUSEHOLD_IMPORT_MAX_ZIP_RATIO = env_int("HOUSEHOLD_IMPORT_MAX_ZIP_RATIO", 200)
+# Exports of personal lists above this many rows run as a background job.
+HOUSEHOLD_EXPORT_INLINE_ROWS = env_int("HOUSEHOLD_EXPORT_INLINE_ROWS", 5000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

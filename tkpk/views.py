@@ -6,7 +6,7 @@ Views parse input, check access, call one service or selector and render.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -110,7 +110,17 @@ class JobProgressView(LoginRequiredMixin, View):
             # Polling is also a chance to notice a dead worker without waiting for beat.
             if jobs_fail_stale():
                 job.refresh_from_db()
-        context = {"job": job, "show_cancel": request.GET.get("cancel") == "1"}
+        refresh = request.GET.get("refresh") == "1"
+        if refresh and job.is_finished:
+            # The page around the partial depends on the outcome (e.g. the import buttons).
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        context = {
+            "job": job,
+            "show_cancel": request.GET.get("cancel") == "1",
+            "refresh_on_finish": refresh,
+        }
         return render(request, "jobs/_job_progress.html", context)
 
 
@@ -131,7 +141,8 @@ class JobResultView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
-        if job.status != JobStatus.SUCCEEDED or not job.result_file:
+        # A failed import keeps its rejected rows as its result: that file says why.
+        if not job.result_file:
             raise Http404(_("This job has no result file."))
         audit_record(
             actor=request.user,

@@ -83,3 +83,8 @@ def test_check_deploy_reports_nothing_with_production_settings():
 def test_default_language_is_indonesian_with_english_selectable(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
+
+
+def test_every_model_change_has_its_migration():
+    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="1")
+    assert result.returncode == 0, result.stdout + result.stderr

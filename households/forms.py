@@ -1,0 +1,175 @@
+"""Forms of the registry. NIK and No. KK are checked by households.identity, like the import."""
+
+from django import forms
+from django.conf import settings
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from tkpk.models import Region
+
+from .choices import DataSource
+from .identity import check_kk, check_nik, message_for
+from .importing.rows import FIELD_ALIASES, REQUIRED_FIELDS
+from .models import Household, Person
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            field.widget.attrs.setdefault("class", css)
+
+
+class HouseholdForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "kk_number",
+            "village",
+            "address",
+            "dusun",
+            "rt",
+            "rw",
+            "decile",
+            "source",
+            "source_id",
+            "status",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = (
+            Region.objects.filter(level=4)
+            .within(settings.HOME_REGION_CODE)
+            .select_related("parent")
+            .order_by("parent__name", "name")
+        )
+        self.fields["village"].label_from_instance = lambda r: f"{r.parent.name} — {r.name}"
+
+    def clean_kk_number(self):
+        result = check_kk(self.cleaned_data["kk_number"])
+        if result.errors:
+            raise forms.ValidationError([message_for(code) for code in result.errors])
+        return result.kk
+
+
+class PersonForm(BootstrapMixin, forms.ModelForm):
+    nik = forms.CharField(label=_("NIK"), max_length=40)
+
+    class Meta:
+        model = Person
+        fields = [
+            "nik",
+            "name",
+            "sex",
+            "birth_place",
+            "birth_date",
+            "relation",
+            "mother_name",
+            "status",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["nik"] = self.instance.identity_number
+        self.nik_warnings: list[str] = []
+
+    def clean(self):
+        data = super().clean()
+        raw = data.get("nik")
+        if raw is None:
+            return data
+        result = check_nik(raw, birth_date=data.get("birth_date"), sex=data.get("sex") or None)
+        if result.temporary:
+            data["nik"], data["temporary_number"] = None, result.nik
+        elif result.errors:
+            for code in result.errors:
+                self.add_error("nik", message_for(code))
+        else:
+            data["nik"], data["temporary_number"] = result.nik, None
+            clash = Person.objects.filter(nik=result.nik).exclude(pk=self.instance.pk).first()
+            if clash:
+                self.add_error(
+                    "nik",
+                    _("This NIK already belongs to %(name)s (No. KK %(kk)s).")
+                    % {"name": clash.name, "kk": clash.household.kk_number},
+                )
+        self.nik_warnings = [message_for(code) for code in result.warnings]
+        return data
+
+    def _post_clean(self):
+        # The model's own validation runs in the service (person_save), with the cleaned NIK.
+        pass
+
+
+MemberFormSet = inlineformset_factory(
+    Household,
+    Person,
+    form=PersonForm,
+    extra=1,
+    can_delete=False,
+)
+
+
+class ImportUploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Family file"),
+        help_text=_("CSV (comma, semicolon, pipe or tab) or XLSX, with DTKS-style column names."),
+    )
+    source = forms.ChoiceField(label=_("Data source"), choices=DataSource.choices)
+
+
+class ImportMappingForm(forms.Form):
+    """One select per target field: which column of the file holds it."""
+
+    def __init__(self, *args, header: list[str], sheets: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the file —"))] + [
+            (str(i), h or f"#{i + 1}") for i, h in enumerate(header)
+        ]
+        if sheets and len(sheets) > 1:
+            self.fields["sheet"] = forms.ChoiceField(
+                label=_("Sheet"), choices=[(s, s) for s in sheets]
+            )
+        for field in FIELD_ALIASES:
+            self.fields[f"map_{field}"] = forms.ChoiceField(
+                label=FIELD_LABELS.get(field, field),
+                choices=choices,
+                required=field in REQUIRED_FIELDS,
+            )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+
+    def mapping(self) -> dict[str, int]:
+        return {
+            name[4:]: int(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("map_") and value != ""
+        }
+
+
+FIELD_LABELS = {
+    "source_id": _("ID in the source"),
+    "province": _("Province"),
+    "regency": _("Regency/city"),
+    "district": _("District (kecamatan)"),
+    "village": _("Village (desa/kelurahan)"),
+    "address": _("Address"),
+    "dusun": _("Dusun"),
+    "rt": "RT",
+    "rw": "RW",
+    "kk": _("No. KK"),
+    "nik": _("NIK"),
+    "name": _("Name"),
+    "birth_date": _("Date of birth"),
+    "birth_place": _("Place of birth"),
+    "sex": _("Sex"),
+    "mother_name": _("Mother's name"),
+    "relation": _("Relation to the head (SHDK)"),
+    "decile": _("Decile"),
+}

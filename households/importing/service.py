@@ -1,0 +1,257 @@
+"""The one import of family files, used by the web import (as a job), the management command and
+the benchmark alike: read, validate, stage, compare, then upsert by NIK or store nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tkpk.audit import audit_record
+from tkpk.choices import AuditAction
+
+from .loader import Loader
+from .reader import FileProblem, open_table
+from .rows import (
+    FIELD_ALIASES,
+    STAGING_COLUMNS,
+    RegionResolver,
+    RowParser,
+    detect_mapping,
+    missing_fields,
+)
+
+BATCH_ROWS = 5000
+FIRST_ERRORS = 20
+
+FIELD_LABELS = {
+    "kk": "No. KK",
+    "nik": "NIK",
+    "name": _("name"),
+    "village": _("village"),
+}
+
+
+@dataclass
+class ImportOptions:
+    source: str
+    mapping: dict[str, int] | None = None
+    sheet: str = ""
+    dry_run: bool = False
+    valid_only: bool = False
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do. `applied` is False for a dry run and for a refused import."""
+
+    rows: int = 0
+    families_new: int = 0
+    families_updated: int = 0
+    families_unchanged: int = 0
+    people_new: int = 0
+    people_updated: int = 0
+    people_unchanged: int = 0
+    rejected: int = 0
+    applied: bool = False
+    refused_reason: str = ""
+    first_errors: list[dict] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        """The figures of the command's last JSON line."""
+        return {
+            "families_new": self.families_new,
+            "families_updated": self.families_updated,
+            "families_unchanged": self.families_unchanged,
+            "people_new": self.people_new,
+            "people_updated": self.people_updated,
+            "people_unchanged": self.people_unchanged,
+            "rejected": self.rejected,
+        }
+
+
+class ImportRefused(Exception):
+    """The whole file is refused; nothing was stored. Carries the report so far."""
+
+    def __init__(self, message: str, report: ImportReport):
+        super().__init__(message)
+        self.report = report
+
+
+class _Rollback(Exception):
+    pass
+
+
+def household_import_run(
+    *,
+    fileobj,
+    name: str,
+    options: ImportOptions,
+    user=None,
+    rejects_out=None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportReport:
+    """Import a family file. Raises FileProblem for a file that cannot be read at all and
+    ImportRefused when no row can be stored; both leave the database untouched."""
+    table = open_table(fileobj, name=name, sheet=options.sheet)
+    try:
+        return _run(
+            table, name=name, options=options, user=user, rejects_out=rejects_out, progress=progress
+        )
+    finally:
+        table.close()
+
+
+def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
+    mapping = options.mapping if options.mapping else detect_mapping(table.header)
+    mapping = {
+        f: i for f, i in mapping.items() if f in FIELD_ALIASES and 0 <= i < len(table.header)
+    }
+    missing = missing_fields(mapping)
+    if missing:
+        raise FileProblem(
+            _(
+                "These columns were not found: %(columns)s. Check the header row or set the "
+                "column mapping."
+            )
+            % {"columns": ", ".join(str(FIELD_LABELS.get(m, m)) for m in missing)}
+        )
+    resolver = RegionResolver()
+    if not resolver.by_code:
+        raise FileProblem(_("No village data is loaded yet: an admin must load the regions first."))
+    parser = RowParser(mapping, resolver)
+    report = ImportReport()
+    rejects = _RejectWriter(rejects_out, table.header)
+    loader = Loader(source=options.source)
+
+    def batches():
+        batch = []
+        row_no = 1  # the header is row 1, as in a spreadsheet
+        for cells in table.rows:
+            row_no += 1
+            if not any(c not in (None, "") for c in cells):
+                continue
+            report.rows += 1
+            record, reasons = parser.parse(row_no, cells)
+            if record is None:
+                report.rejected += 1
+                rejects.write(row_no, cells, reasons)
+                if len(report.first_errors) < FIRST_ERRORS:
+                    report.first_errors.append({"row": row_no, "reasons": reasons})
+                continue
+            batch.append(record.as_tuple())
+            if len(batch) >= BATCH_ROWS:
+                yield batch
+                batch = []
+                if progress:
+                    progress(report.rows, table.estimated_rows)
+        if batch:
+            yield batch
+
+    try:
+        _load(table, report, parser, loader, rejects, batches, mapping, options, user, name)
+    except _Rollback:
+        pass
+    finally:
+        rejects.detach()
+    return report
+
+
+def _load(table, report, parser, loader, rejects, batches, mapping, options, user, name):
+    """Stage, compare and (unless refused or a dry run) apply, in one transaction."""
+    with transaction.atomic():
+        loader.create_staging()
+        loader.write(batches())
+        for row_no, number, first_row in loader.remove_duplicates():
+            reason = _("NIK %(nik)s already appears on row %(row)s") % {
+                "nik": number,
+                "row": first_row,
+            }
+            report.rejected += 1
+            rejects.write_staged(row_no, number, mapping, [reason])
+            if len(report.first_errors) < FIRST_ERRORS:
+                report.first_errors.append({"row": row_no, "reasons": [reason]})
+        report.first_errors.sort(key=lambda e: e["row"])
+        if report.rows == 0:
+            raise ImportRefused(_("The file has no data rows."), report)
+        if report.rejected >= report.rows:
+            raise ImportRefused(_("No row of the file is valid; nothing was stored."), report)
+        loader.build_families()
+        for key, value in loader.counts().items():
+            setattr(report, key, value)
+        if report.rejected and not options.valid_only:
+            report.refused_reason = _(
+                "%(n)s rows were rejected, so nothing was stored. Correct them, or choose to "
+                "import the valid rows and reject the rest."
+            ) % {"n": report.rejected}
+            raise _Rollback()
+        if options.dry_run:
+            raise _Rollback()
+        loader.apply()
+        loader.drop()
+        report.applied = True
+        audit_record(
+            actor=user,
+            action=AuditAction.IMPORT,
+            summary=_(
+                "Imported %(name)s: %(fn)s new and %(fu)s updated families, %(pn)s new "
+                "and %(pu)s updated people, %(r)s rows rejected."
+            )
+            % {
+                "name": name,
+                "fn": report.families_new,
+                "fu": report.families_updated,
+                "pn": report.people_new,
+                "pu": report.people_updated,
+                "r": report.rejected,
+            },
+            changes={"file": name, **report.totals()},
+        )
+
+
+class _RejectWriter:
+    """The rejected rows as CSV: the file's own columns, then the row number and the reason."""
+
+    def __init__(self, out, header: list[str]):
+        self.header = header
+        self.writer = None
+        if out is not None:
+            self.text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+            self.writer = csv.writer(self.text)
+            self.writer.writerow([*header, _("row"), _("reason")])
+
+    def write(self, row_no: int, cells: list, reasons: list[str]) -> None:
+        if self.writer is None:
+            return
+        values = ["" if c is None else str(c) for c in cells[: len(self.header)]]
+        values += [""] * (len(self.header) - len(values))
+        self.writer.writerow([*map(_formula_safe, values), row_no, "; ".join(reasons)])
+
+    def write_staged(self, row_no: int, number: str, mapping: dict[str, int], reasons) -> None:
+        cells = [""] * len(self.header)
+        if "nik" in mapping:
+            cells[mapping["nik"]] = number
+        self.write(row_no, cells, reasons)
+
+    def detach(self):
+        if self.writer is not None:
+            self.text.flush()
+            self.text.detach()
+
+
+def _formula_safe(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+__all__ = [
+    "FileProblem",
+    "ImportOptions",
+    "ImportRefused",
+    "ImportReport",
+    "household_import_run",
+    "STAGING_COLUMNS",
+]

@@ -1,0 +1,112 @@
+"""Job kinds of the registry: importing a family file, exporting a big list."""
+
+import tempfile
+
+from django.core.files import File
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tkpk.jobs import JobError, JobOutcome, job_kind, job_progress
+from tkpk.models import Job, User
+
+from .exporting import export_households
+from .importing.reader import FileProblem
+from .importing.service import ImportOptions, ImportRefused, household_import_run
+from .models import HouseholdImport
+
+
+def report_message(report, *, dry_run: bool) -> str:
+    figures = _(
+        "Families: %(fn)s new, %(fu)s updated, %(fs)s unchanged. People: %(pn)s new, "
+        "%(pu)s updated, %(ps)s unchanged. Rejected rows: %(r)s."
+    ) % {
+        "fn": report.families_new,
+        "fu": report.families_updated,
+        "fs": report.families_unchanged,
+        "pn": report.people_new,
+        "pu": report.people_updated,
+        "ps": report.people_unchanged,
+        "r": report.rejected,
+    }
+    if report.refused_reason:
+        return f"{report.refused_reason} {figures}"
+    if dry_run:
+        return _("Dry run, nothing stored. This is what the import would do: %(figures)s") % {
+            "figures": figures
+        }
+    return _("Imported. %(figures)s") % {"figures": figures}
+
+
+@job_kind("households.import", label=gettext_lazy("Import of a family file"), time_limit=3 * 3600)
+def import_households(job: Job) -> JobOutcome:
+    upload = HouseholdImport.objects.get(pk=job.params["import_id"])
+    dry_run = bool(job.params.get("dry_run"))
+    options = ImportOptions(
+        source=upload.source,
+        mapping={k: int(v) for k, v in upload.mapping.items()},
+        sheet=upload.sheet,
+        dry_run=dry_run,
+        valid_only=bool(job.params.get("valid_only")),
+    )
+    rejects = tempfile.TemporaryFile()
+    user = User.objects.filter(pk=job.created_by_id).first()
+    try:
+        with upload.file.open("rb") as handle:
+            report = household_import_run(
+                fileobj=handle,
+                name=upload.original_name,
+                options=options,
+                user=user,
+                rejects_out=rejects,
+                progress=lambda done, total: job_progress(job, done=done, total=total),
+            )
+    except FileProblem as exc:
+        raise JobError(str(exc)) from None
+    except ImportRefused as exc:
+        _attach_rejects(job, rejects, exc.report.rejected)
+        job.counts = _counts(exc.report)
+        Job.objects.filter(pk=job.pk).update(counts=job.counts)
+        raise JobError(str(exc)) from None
+    outcome = JobOutcome(counts=_counts(report), message=report_message(report, dry_run=dry_run))
+    if report.rejected:
+        rejects.seek(0)
+        outcome.result_name = f"ditolak-{upload.pk}.csv"
+        outcome.result_file = File(rejects)
+    if report.refused_reason and not dry_run:
+        _attach_rejects(job, rejects, report.rejected)
+        Job.objects.filter(pk=job.pk).update(counts=outcome.counts)
+        raise JobError(outcome.message)
+    return outcome
+
+
+def _counts(report) -> dict:
+    return {
+        **report.totals(),
+        "rows": report.rows,
+        "applied": report.applied,
+        "first_errors": report.first_errors,
+    }
+
+
+def _attach_rejects(job: Job, rejects, count: int) -> None:
+    if count:
+        rejects.seek(0)
+        job.result_file.save(f"ditolak-{job.params['import_id']}.csv", File(rejects), save=False)
+        Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+
+
+@job_kind("households.export", label=gettext_lazy("Export of the household list"), time_limit=3600)
+def export_list(job: Job) -> JobOutcome:
+    user = User.objects.get(pk=job.created_by_id)
+    name, file, rows = export_households(
+        user=user,
+        filters=job.params.get("filters") or {},
+        file_format=job.params.get("format", "xlsx"),
+        progress=lambda done: job_progress(job, done=done),
+    )
+    return JobOutcome(
+        counts={"rows": rows},
+        message=_("%(n)s people exported.") % {"n": rows},
+        result_name=name,
+        result_file=file,
+    )

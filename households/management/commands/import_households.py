@@ -1,0 +1,91 @@
+"""manage.py import_households FILE [--dry-run] [--valid-only] [--rejects OUT.csv]
+
+The same import as the web page, for operators who load national files by schedule. Prints the
+report and, as its last line, one JSON object with the counts.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from households.choices import DataSource
+from households.importing.reader import FileProblem
+from households.importing.service import ImportOptions, ImportRefused, household_import_run
+
+
+class Command(BaseCommand):
+    help = "Import a DTKS/P3KE/DTSEN-style family file (CSV or XLSX), upserting people by NIK."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would happen; store nothing."
+        )
+        parser.add_argument(
+            "--valid-only",
+            action="store_true",
+            help="Import the valid rows and reject the rest (default: all or none).",
+        )
+        parser.add_argument(
+            "--rejects",
+            type=Path,
+            metavar="OUT.csv",
+            help="Write the rejected rows, with row number and reason, here.",
+        )
+        parser.add_argument("--source", choices=DataSource.values, default=DataSource.DTKS)
+        parser.add_argument("--sheet", default="", help="XLSX sheet (default: the first).")
+
+    def handle(self, *args, file: Path, dry_run, valid_only, rejects, source, sheet, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file")
+        options = ImportOptions(source=source, sheet=sheet, dry_run=dry_run, valid_only=valid_only)
+        rejects_out = open(rejects, "wb") if rejects else None  # noqa: SIM115
+        try:
+            with open(file, "rb") as handle:
+                report = household_import_run(
+                    fileobj=handle,
+                    name=file.name,
+                    options=options,
+                    rejects_out=rejects_out,
+                    progress=self._progress,
+                )
+        except FileProblem as exc:
+            raise CommandError(str(exc)) from None
+        except ImportRefused as exc:
+            self._print(exc.report)
+            self.stdout.write(str(exc))
+            self.stdout.write(json.dumps(exc.report.totals()))
+            sys.exit(1)
+        finally:
+            if rejects_out:
+                rejects_out.close()
+        self._print(report)
+        if report.refused_reason:
+            self.stdout.write(report.refused_reason)
+        elif dry_run:
+            self.stdout.write("Dry run: nothing was stored.")
+        self.stdout.write(json.dumps(report.totals()))
+        if report.refused_reason and not dry_run:
+            sys.exit(1)
+
+    def _progress(self, done, total):
+        if self.stderr.isatty():
+            self.stderr.write(f"\r{done:,} rows read", ending="")
+
+    def _print(self, report):
+        self.stdout.write(f"rows read:  {report.rows:>10,}")
+        self.stdout.write(
+            f"families:   {report.families_new:>10,} new  "
+            f"{report.families_updated:>10,} updated  "
+            f"{report.families_unchanged:>10,} unchanged"
+        )
+        self.stdout.write(
+            f"people:     {report.people_new:>10,} new  "
+            f"{report.people_updated:>10,} updated  "
+            f"{report.people_unchanged:>10,} unchanged"
+        )
+        self.stdout.write(f"rejected:   {report.rejected:>10,}")
+        for error in report.first_errors[:10]:
+            self.stdout.write(f"  row {error['row']}: {'; '.join(error['reasons'])}")

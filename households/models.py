@@ -1,0 +1,181 @@
+"""The household registry: families (Kartu Keluarga) and the people in them (by NIK).
+
+A family is keyed by its database id, not by its No. KK: the number changes when a family moves,
+splits or its head dies (domain.md), so it is an editable, unique attribute. A person is keyed
+by NIK, which never changes; people without a NIK carry a village system's temporary number
+instead, never mixed with real NIKs.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DECILE_CHOICES, DataSource, HouseholdStatus, PersonStatus, Relation, Sex
+from .querysets import HouseholdQuerySet, PersonQuerySet
+
+SIXTEEN_DIGITS = r"^[0-9]{16}$"
+
+
+class Household(models.Model):
+    """A family as on its Kartu Keluarga, with its address and welfare decile."""
+
+    kk_number = models.CharField(_("No. KK"), max_length=16, unique=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    dusun = models.CharField(_("dusun"), max_length=100, blank=True)
+    village = models.ForeignKey(
+        "tkpk.Region",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    decile = models.PositiveSmallIntegerField(
+        _("decile"), choices=DECILE_CHOICES, null=True, blank=True
+    )
+    source = models.CharField(_("data source"), max_length=8, choices=DataSource.choices)
+    source_id = models.CharField(_("ID in the source"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
+    )
+    has_problems = models.BooleanField(_("has problems"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kk_number"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kk_number__regex=SIXTEEN_DIGITS),
+                name="%(app_label)s_%(class)s_kk_16_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decile__isnull=True) | models.Q(decile__gte=1, decile__lte=10),
+                name="%(app_label)s_%(class)s_decile_1_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=DataSource.values),
+                name="%(app_label)s_%(class)s_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=HouseholdStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["village", "kk_number"], name="households_hh_village"),
+            models.Index(fields=["decile"], name="households_hh_decile"),
+        ]
+
+    def __str__(self):
+        return self.kk_number
+
+    @property
+    def head(self):
+        """The head of the family (SHDK 1), if recorded."""
+        for person in self.members.all():
+            if person.relation == Relation.HEAD:
+                return person
+        return None
+
+
+class Person(models.Model):
+    """A member of a family, by NIK (or, without one, by a village temporary number)."""
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    temporary_number = models.CharField(
+        _("temporary number"), max_length=16, unique=True, null=True, blank=True
+    )
+    name = models.CharField(_("name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    relation = models.PositiveSmallIntegerField(
+        _("relation to the head"), choices=Relation.choices, null=True, blank=True
+    )
+    mother_name = models.CharField(_("mother's name"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.ALIVE
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+    )
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household_id", "relation", "name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        permissions = [("view_full_nik", _("Can view full NIK"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nik__isnull=True) | models.Q(nik__regex=SIXTEEN_DIGITS),
+                name="%(app_label)s_%(class)s_nik_16_digits",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(nik__isnull=False, temporary_number__isnull=True)
+                    | models.Q(nik__isnull=True, temporary_number__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_nik_or_temporary",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(relation__isnull=True)
+                | models.Q(relation__gte=1, relation__lte=11),
+                name="%(app_label)s_%(class)s_relation_shdk",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PersonStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(Upper("name"), name="households_person_name_upper"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def identity_number(self) -> str:
+        return self.nik or self.temporary_number or ""
+
+
+class HouseholdImport(models.Model):
+    """One upload of a family file and its way through mapping, dry run and import."""
+
+    file = models.FileField(_("file"), upload_to="imports/households/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    source = models.CharField(
+        _("data source"), max_length=8, choices=DataSource.choices, default=DataSource.DTKS
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="household_imports"
+    )
+    dry_run_job = models.ForeignKey(
+        "tkpk.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_job = models.ForeignKey(
+        "tkpk.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("household import")
+        verbose_name_plural = _("household imports")
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,18 @@
+"""Access scoping of the registry. Personal lists are read by Admin, the secretariat and the
+Operator SKPD (who enrol beneficiaries from them); Bappeda sees aggregates only, never names."""
+
+from django.db import models
+
+from tkpk.roles import ADMIN, OPERATOR, SECRETARIAT, user_role
+
+PERSONAL_DATA_ROLES = (ADMIN, SECRETARIAT, OPERATOR)
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self if user_role(user) in PERSONAL_DATA_ROLES else self.none()
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self if user_role(user) in PERSONAL_DATA_ROLES else self.none()

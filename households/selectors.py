@@ -1,0 +1,48 @@
+"""Reads of the registry, scoped by user."""
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+
+from .choices import Relation
+from .filters import HouseholdFilter
+from .models import Household, Person
+
+
+def household_list(*, user, filters: dict | None = None, request=None) -> HouseholdFilter:
+    """The households the user may see, filtered; rows carry the head's name and member count.
+    Returns the bound FilterSet (`.qs`)."""
+    head = Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
+    queryset = (
+        Household.objects.for_user(user)
+        .select_related("village", "village__parent")
+        .annotate(
+            head_name=Subquery(head.values("name")[:1]),
+            member_count=Subquery(
+                Person.objects.filter(household=OuterRef("pk"))
+                .order_by()
+                .values("household")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+        )
+        .order_by("kk_number")
+    )
+    return HouseholdFilter(filters or {}, queryset=queryset, request=request)
+
+
+def household_detail(*, user, pk: int) -> QuerySet[Household]:
+    """The household with its members, for the detail page (404 outside the user's scope)."""
+    return (
+        Household.objects.for_user(user)
+        .filter(pk=pk)
+        .select_related("village", "village__parent")
+        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("relation", "pk")))
+    )
+
+
+def registry_summary(*, user) -> dict:
+    """Aggregate counts (no names): what Bappeda and the home pages may show."""
+    return {
+        "households": Household.objects.count(),
+        "people": Person.objects.count(),
+        "with_problems": Household.objects.filter(has_problems=True).count(),
+    }

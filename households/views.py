@@ -1,0 +1,315 @@
+"""Pages of the registry: list, detail, add and edit, NIK reveal, import and export."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views import View
+
+from tkpk.jobs import job_start
+
+from .exporting import FORMATS, export_households
+from .forms import HouseholdForm, ImportMappingForm, ImportUploadForm, MemberFormSet
+from .identity import MESSAGES, mask_nik, message_for
+from .importing.reader import FileProblem, open_table
+from .importing.rows import detect_mapping
+from .models import Household, HouseholdImport, Person
+from .selectors import household_detail, household_list
+from .services import household_create, household_update, nik_reveal, person_save
+
+PAGE_SIZE = 50
+PREVIEW_ROWS = 10
+
+
+class HouseholdListView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Families with filters and search; pages without a COUNT(*) of the whole registry."""
+
+    permission_required = "households.view_household"
+
+    def get(self, request):
+        filterset = household_list(user=request.user, filters=request.GET, request=request)
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        try:
+            page = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        offset = (page - 1) * PAGE_SIZE
+        rows = list(queryset[offset : offset + PAGE_SIZE + 1])
+        params = request.GET.copy()
+        params.pop("page", None)
+        context = {
+            "filter": filterset,
+            "households": rows[:PAGE_SIZE],
+            "page_number": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "has_previous": page > 1,
+            "querystring": params.urlencode(),
+            "export_formats": FORMATS,
+        }
+        template = (
+            "households/_household_table.html"
+            if request.htmx
+            else ("households/household_list.html")
+        )
+        return render(request, template, context)
+
+
+class HouseholdDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "households.view_household"
+
+    def get(self, request, pk):
+        household = get_object_or_404(household_detail(user=request.user, pk=pk))
+        members = [
+            (
+                person,
+                mask_nik(person.identity_number),
+                [message_for(code) for code in person.warnings if code in MESSAGES],
+            )
+            for person in household.members.all()
+        ]
+        return render(
+            request,
+            "households/household_detail.html",
+            {"household": household, "members": members},
+        )
+
+
+class NikRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """htmx: replace a masked NIK by the full one; audited."""
+
+    permission_required = "households.view_full_nik"
+
+    def post(self, request, pk):
+        person = get_object_or_404(Person.objects.for_user(request.user), pk=pk)
+        number = nik_reveal(user=request.user, person=person, request=request)
+        return HttpResponse(format_html('<code data-testid="nik-full">{}</code>', number))
+
+
+class HouseholdEditMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    template_name = "households/household_form.html"
+
+    def render_form(self, request, form, formset, household=None):
+        return render(
+            request, self.template_name, {"form": form, "formset": formset, "household": household}
+        )
+
+    def save(self, request, form, formset, household=None):
+        with transaction.atomic():
+            data = {name: form.cleaned_data[name] for name in form.fields}
+            if household is None:
+                household = household_create(user=request.user, data=data, request=request)
+            else:
+                household = household_update(
+                    user=request.user, household=household, data=data, request=request
+                )
+            warnings = []
+            for member_form in formset.forms:
+                if not member_form.has_changed():
+                    continue
+                values = {
+                    name: member_form.cleaned_data.get(name)
+                    for name in member_form.fields
+                    if name != "id" and name != "household"
+                }
+                values["temporary_number"] = member_form.cleaned_data.get("temporary_number")
+                values["household"] = household
+                person = member_form.instance if member_form.instance.pk else Person()
+                person_save(user=request.user, person=person, data=values, request=request)
+                warnings.extend(member_form.nik_warnings)
+        messages.success(request, _("The family %(kk)s was saved.") % {"kk": household.kk_number})
+        for warning in sorted(set(warnings)):
+            messages.warning(request, warning)
+        return redirect("households:household_detail", pk=household.pk)
+
+
+class HouseholdCreateView(HouseholdEditMixin, View):
+    permission_required = "households.add_household"
+
+    def get(self, request):
+        return self.render_form(request, HouseholdForm(), MemberFormSet(prefix="members"))
+
+    def post(self, request):
+        form = HouseholdForm(request.POST)
+        formset = MemberFormSet(request.POST, prefix="members")
+        if form.is_valid() and formset.is_valid():
+            return self.save(request, form, formset)
+        return self.render_form(request, form, formset)
+
+
+class HouseholdUpdateView(HouseholdEditMixin, View):
+    permission_required = "households.change_household"
+
+    def get_household(self, request, pk):
+        return get_object_or_404(Household.objects.for_user(request.user), pk=pk)
+
+    def get(self, request, pk):
+        household = self.get_household(request, pk)
+        return self.render_form(
+            request,
+            HouseholdForm(instance=household),
+            MemberFormSet(instance=household, prefix="members"),
+            household,
+        )
+
+    def post(self, request, pk):
+        household = self.get_household(request, pk)
+        form = HouseholdForm(request.POST, instance=household)
+        formset = MemberFormSet(request.POST, instance=household, prefix="members")
+        if form.is_valid() and formset.is_valid():
+            return self.save(request, form, formset, household)
+        return self.render_form(request, form, formset, household)
+
+
+class ExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Export the filtered list: small lists at once, big ones as a background job."""
+
+    permission_required = "households.view_household"
+
+    def post(self, request):
+        file_format = request.POST.get("format", "xlsx")
+        if file_format not in FORMATS:
+            raise Http404
+        filters = {
+            k: v for k, v in request.POST.items() if k not in ("format", "csrfmiddlewaretoken")
+        }
+        filterset = household_list(user=request.user, filters=filters)
+        if not filterset.is_valid():
+            messages.error(request, _("The filters are not valid."))
+            return redirect("households:household_list")
+        limit = settings.HOUSEHOLD_EXPORT_INLINE_ROWS
+        big = Person.objects.filter(household__in=filterset.qs.values("pk"))[limit : limit + 1]
+        if big.exists():
+            job = job_start(
+                kind="households.export",
+                user=request.user,
+                params={"filters": filters, "format": file_format},
+            )
+            return redirect("tkpk:job_detail", pk=job.pk)
+        name, file, _rows = export_households(
+            user=request.user, filters=filters, file_format=file_format, request=request
+        )
+        return FileResponse(file, as_attachment=True, filename=name)
+
+
+class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Step 1 of an import: upload the file; it is checked before anything else happens."""
+
+    permission_required = "households.add_householdimport"
+
+    def get(self, request):
+        recent = HouseholdImport.objects.filter(uploaded_by=request.user)[:5]
+        return render(
+            request, "households/import_upload.html", {"form": ImportUploadForm(), "recent": recent}
+        )
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, "households/import_upload.html", {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        try:
+            table = open_table(upload, name=upload.name)
+            header, file_format, sheet = table.header, table.file_format, table.sheet
+            table.close()
+        except FileProblem as exc:
+            form.add_error("file", str(exc))
+            return render(request, "households/import_upload.html", {"form": form}, status=400)
+        upload.seek(0)
+        record = HouseholdImport(
+            original_name=upload.name[:255],
+            file_format=file_format,
+            sheet=sheet,
+            source=form.cleaned_data["source"],
+            uploaded_by=request.user,
+            mapping={k: v for k, v in detect_mapping(header).items()},
+        )
+        record.file.save(upload.name, upload, save=False)
+        record.save()
+        return redirect("households:import_detail", pk=record.pk)
+
+
+class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Step 2: the mapping (editable) and a preview; then a dry run and the import, as jobs."""
+
+    permission_required = "households.add_householdimport"
+
+    def get_import(self, request, pk):
+        return get_object_or_404(HouseholdImport.objects.filter(uploaded_by=request.user), pk=pk)
+
+    def preview(self, record, sheet=None):
+        with record.file.open("rb") as handle:
+            table = open_table(handle, name=record.original_name, sheet=sheet or record.sheet)
+            rows = []
+            for cells in table.rows:
+                rows.append(["" if c is None else c for c in cells])
+                if len(rows) >= PREVIEW_ROWS:
+                    break
+            header, sheets = table.header, table.sheets
+            table.close()
+        return header, sheets, rows
+
+    def render_page(self, request, record, form=None, status=200):
+        try:
+            header, sheets, rows = self.preview(record)
+        except FileProblem as exc:
+            messages.error(request, str(exc))
+            return redirect("households:import")
+        if form is None:
+            initial = {f"map_{field}": str(index) for field, index in record.mapping.items()}
+            initial["sheet"] = record.sheet
+            form = ImportMappingForm(initial=initial, header=header, sheets=sheets)
+        mapped = {int(v): k for k, v in record.mapping.items()}
+        return render(
+            request,
+            "households/import_detail.html",
+            {
+                "record": record,
+                "form": form,
+                "header": header,
+                "rows": rows,
+                "mapped": mapped,
+                "dry_run_job": record.dry_run_job,
+                "import_job": record.import_job,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        return self.render_page(request, self.get_import(request, pk))
+
+    def post(self, request, pk):
+        record = self.get_import(request, pk)
+        header, sheets, _rows = self.preview(record)
+        form = ImportMappingForm(request.POST, header=header, sheets=sheets)
+        if not form.is_valid():
+            return self.render_page(request, record, form, status=400)
+        record.mapping = form.mapping()
+        record.sheet = form.cleaned_data.get("sheet", record.sheet)
+        action = request.POST.get("action")
+        if action not in ("dry_run", "import", "import_valid"):
+            record.save(update_fields=["mapping", "sheet"])
+            return redirect("households:import_detail", pk=record.pk)
+        running = [j for j in (record.dry_run_job, record.import_job) if j and not j.is_finished]
+        if running:
+            messages.warning(request, _("A run of this file is still going; wait for it to end."))
+            return redirect("households:import_detail", pk=record.pk)
+        with transaction.atomic():
+            job = job_start(
+                kind="households.import",
+                user=request.user,
+                params={
+                    "import_id": record.pk,
+                    "dry_run": action == "dry_run",
+                    "valid_only": action == "import_valid",
+                },
+            )
+            if action == "dry_run":
+                record.dry_run_job = job
+            else:
+                record.import_job = job
+            record.save()
+        return redirect("households:import_detail", pk=record.pk)

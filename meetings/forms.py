@@ -1,0 +1,205 @@
+"""Forms of the meetings pages. They parse and check input; the services write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tkpk.models import Agency
+
+from .choices import AttachmentKind
+from .files import allowed_types_label, check_upload, max_upload_bytes
+from .models import Attendance, FollowUpAction, Meeting
+
+
+class BootstrapMixin:
+    """Give every widget its Bootstrap 5 class."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+def _agencies():
+    return Agency.objects.active().order_by("short_name")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MeetingForm(BootstrapMixin, forms.ModelForm):
+    """Plan or change a meeting and choose the agencies to invite."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    invited_agencies = forms.ModelMultipleChoiceField(
+        label=_("Invited agencies"),
+        queryset=_agencies(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Their users receive an email invitation with a calendar file, for a planned "
+            "meeting that is still ahead."
+        ),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "chair",
+            "agenda",
+            "status",
+        ]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited_agencies"].queryset = _agencies()
+        if self.instance.pk:
+            self.fields["invited_agencies"].initial = list(
+                self.instance.invitations.values_list("agency_id", flat=True)
+            )
+        else:
+            del self.fields["status"]
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class MinutesForm(BootstrapMixin, forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "form-control font-monospace"}),
+        help_text=_(
+            "Markdown: **bold**, *italic*, lists with - or 1., headings with #. Scripts and "
+            "embedded HTML are removed when shown."
+        ),
+    )
+    mark_held = forms.BooleanField(label=_("The meeting took place"), required=False)
+
+
+class AttendanceForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["agency", "name", "position", "present"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = _agencies()
+        self.fields["agency"].empty_label = _("— outside the regional government —")
+
+
+class UploadField(forms.FileField):
+    """A file checked by content and size (meetings.files) as soon as the form is validated."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            self.checked = check_upload(upload)
+        return upload
+
+
+def _upload_help():
+    from django.template.defaultfilters import filesizeformat
+
+    return _("%(types)s, at most %(size)s.") % {
+        "types": allowed_types_label(),
+        "size": filesizeformat(max_upload_bytes()),
+    }
+
+
+class AttachmentForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
+    file = UploadField(label=_("File"), allow_empty_file=True)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _upload_help()
+
+
+class ActionForm(BootstrapMixin, forms.ModelForm):
+    """Give or change a follow-up action. `version` is the version the user started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "responsible_agency", "person_in_charge", "due_date", "priority"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_agency"].queryset = _agencies()
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        held_on = timezone.localtime(self.meeting.starts_at).date()
+        if due and due < held_on:
+            raise ValidationError(_("The due date cannot be before the meeting."))
+        return due
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ProgressForm(BootstrapMixin, forms.Form):
+    """A progress report of the responsible agency, or its report that the action is done."""
+
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    text = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    evidence = UploadField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
+    mark_done = forms.BooleanField(
+        label=_("The action is done: send it to the secretariat for verification"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _upload_help()
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return on
+
+
+class CommentForm(BootstrapMixin, forms.Form):
+    """The secretariat's comment when verifying, reopening or cancelling an action."""
+
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = required

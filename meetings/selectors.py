@@ -1,0 +1,207 @@
+"""Reads of the meetings app, scoped by user. Views, tasks and the dashboards call these.
+
+The figures at the end (completion rate by agency, overdue count, average days late) are meant
+for the dashboards: they take the same `filters` as the action board, so a dashboard can show the
+figures of exactly what a board link lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from .choices import COMPLETED_STATUSES, OPEN_STATUSES, ActionStatus
+from .filters import ActionFilter, MeetingFilter
+from .models import FollowUpAction, Meeting, Notification, ProgressUpdate
+
+
+def meeting_list(*, user, filters: dict | None = None) -> MeetingFilter:
+    """The meetings the user may read, filtered, with their action counts (use `.qs`)."""
+    queryset = Meeting.objects.for_user(user).annotate(
+        action_count=Count("actions", distinct=True),
+        open_action_count=Count(
+            "actions", filter=Q(actions__status__in=OPEN_STATUSES), distinct=True
+        ),
+        invited_count=Count("invitations", distinct=True),
+    )
+    return MeetingFilter(filters or {}, queryset=queryset)
+
+
+def action_queryset(*, user, today: date | None = None) -> QuerySet[FollowUpAction]:
+    """The actions the user may read, with what a list row shows."""
+    return (
+        FollowUpAction.objects.for_user(user)
+        .with_overdue(today)
+        .select_related("meeting", "responsible_agency")
+    )
+
+
+def action_board(*, user, filters: dict | None = None) -> ActionFilter:
+    """The action board across meetings, filtered (use `.qs`)."""
+    return ActionFilter(filters or {}, queryset=action_queryset(user=user))
+
+
+def my_action_list(*, user, filters: dict | None = None) -> ActionFilter:
+    """The actions given to the user's own agency (none without an agency)."""
+    queryset = action_queryset(user=user)
+    queryset = (
+        queryset.filter(responsible_agency_id=user.agency_id) if user.agency_id else queryset.none()
+    )
+    return ActionFilter(filters or {}, queryset=queryset)
+
+
+def meeting_actions(*, user, meeting: Meeting) -> QuerySet[FollowUpAction]:
+    """The actions of one meeting that the user may read, in the order they were decided."""
+    return action_queryset(user=user).filter(meeting=meeting).order_by("id")
+
+
+def action_timeline(*, action: FollowUpAction) -> QuerySet[ProgressUpdate]:
+    return action.updates.select_related("created_by").order_by("-created_at", "-id")
+
+
+def unread_notifications(*, user, limit: int = 20) -> list[Notification]:
+    return list(Notification.objects.for_user(user).unread()[:limit])
+
+
+# --- Figures for the dashboards --------------------------------------------------------------
+
+
+def _days_late_expression(today: date):
+    """Days past the due date of one action: until completion for a done or verified action
+    finished late, until today for an open overdue action, NULL otherwise (not late)."""
+    as_days = DurationField()
+    return Case(
+        When(
+            status__in=COMPLETED_STATUSES,
+            completed_on__gt=F("due_date"),
+            then=ExpressionWrapper(F("completed_on") - F("due_date"), output_field=as_days),
+        ),
+        When(
+            status__in=OPEN_STATUSES,
+            due_date__lt=today,
+            then=ExpressionWrapper(Value(today) - F("due_date"), output_field=as_days),
+        ),
+        default=None,
+        output_field=as_days,
+    )
+
+
+def _as_days(value: timedelta | None) -> float | None:
+    if value is None:
+        return None
+    return round(value.total_seconds() / 86400, 1)
+
+
+def _figure_base(*, user, filters, today) -> QuerySet[FollowUpAction]:
+    queryset = FollowUpAction.objects.for_user(user)
+    if filters:
+        queryset = ActionFilter(filters, queryset=queryset).qs
+    # A cancelled action is neither done nor owed: it counts nowhere.
+    return queryset.exclude(status=ActionStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class AgencyActionFigures:
+    """The follow-up record of one agency."""
+
+    agency_id: int
+    short_name: str
+    name: str
+    total: int
+    not_started: int
+    in_progress: int
+    awaiting_verification: int
+    verified: int
+    overdue: int
+    average_days_late: float | None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Verified actions as a percentage of all its (non-cancelled) actions."""
+        return round(100 * self.verified / self.total, 1) if self.total else None
+
+    @property
+    def reported_done_rate(self) -> float | None:
+        """Done (verified or awaiting verification) as a percentage of all its actions."""
+        done = self.verified + self.awaiting_verification
+        return round(100 * done / self.total, 1) if self.total else None
+
+
+def action_figures_by_agency(
+    *, user, filters: dict | None = None, today: date | None = None
+) -> list[AgencyActionFigures]:
+    """Per responsible agency: counts by status, overdue, average days late, completion rate.
+    One query. Cancelled actions are left out."""
+    today = today or timezone.localdate()
+    rows = (
+        _figure_base(user=user, filters=filters, today=today)
+        .values("responsible_agency_id", "responsible_agency__short_name")
+        .annotate(
+            agency_name=F("responsible_agency__name"),
+            total=Count("id"),
+            not_started=Count("id", filter=Q(status=ActionStatus.NOT_STARTED)),
+            in_progress=Count("id", filter=Q(status=ActionStatus.IN_PROGRESS)),
+            awaiting=Count("id", filter=Q(status=ActionStatus.DONE)),
+            verified=Count("id", filter=Q(status=ActionStatus.VERIFIED)),
+            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+            late=Avg(_days_late_expression(today)),
+        )
+        .order_by("responsible_agency__short_name")
+    )
+    return [
+        AgencyActionFigures(
+            agency_id=row["responsible_agency_id"],
+            short_name=row["responsible_agency__short_name"],
+            name=row["agency_name"],
+            total=row["total"],
+            not_started=row["not_started"],
+            in_progress=row["in_progress"],
+            awaiting_verification=row["awaiting"],
+            verified=row["verified"],
+            overdue=row["overdue"],
+            average_days_late=_as_days(row["late"]),
+        )
+        for row in rows
+    ]
+
+
+def action_overdue_count(*, user, filters: dict | None = None, today: date | None = None) -> int:
+    """How many open actions are past their due date."""
+    today = today or timezone.localdate()
+    return _figure_base(user=user, filters=filters, today=today).overdue(today).count()
+
+
+def action_average_days_late(
+    *, user, filters: dict | None = None, today: date | None = None
+) -> float | None:
+    """The average number of days late over the actions that are or were late (open and overdue:
+    until today; done or verified after the due date: until completion). None if none is late."""
+    today = today or timezone.localdate()
+    result = _figure_base(user=user, filters=filters, today=today).aggregate(
+        late=Avg(_days_late_expression(today))
+    )
+    return _as_days(result["late"])
+
+
+def action_completion_rate(
+    *, user, filters: dict | None = None, today: date | None = None
+) -> float | None:
+    """Verified actions as a percentage of all non-cancelled actions; None when there are none."""
+    counts = _figure_base(user=user, filters=filters, today=today).aggregate(
+        total=Count("id"), verified=Count("id", filter=Q(status=ActionStatus.VERIFIED))
+    )
+    return round(100 * counts["verified"] / counts["total"], 1) if counts["total"] else None
