@@ -17,8 +17,9 @@ Decisions (see also ../shared/docs/domain.md, "People and households"):
 - **Pre-split codes** (pemekaran): `PRE_SPLIT_REGENCIES` lists kabupaten/kota codes that existed
   before their province was split after NIKs were issued (Kalimantan Utara 2012, the Papua
   provinces 2022). They give the warning `region_pre_split` instead of `region_not_current`, and
-  the names of today's kabupaten/kota and kecamatan, looked up under the successor code. The
-  kecamatan number was carried over (91.01.01 Merauke is today's 93.01.01 Merauke). Splits before
+  the names of today's kabupaten/kota and kecamatan, looked up under the successor code. That
+  assumes the kecamatan number was carried over (91.01.01 Merauke as 93.01.01 Merauke): checked
+  for the kabupaten/kota codes, not yet kecamatan by kecamatan (verify). Splits before
   NIKs were numbered nationally (UU 23/2006) are not listed; they show as `region_not_current`.
   Note: in the Kemendagri lists before Kalimantan Utara, 64.04 was Bulungan and 64.06 Malinau.
 - **Birth date**: day 41-71 means a woman (day - 40); day 32-40, 72 and over, month 00 or over 12,
@@ -54,6 +55,7 @@ Decisions (see also ../shared/docs/domain.md, "People and households"):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import threading
 import time
@@ -362,9 +364,7 @@ def clean_identity_number(raw: object) -> Cleaned:
             return Cleaned(None, "not_digits")
         return Cleaned(str(raw)) if raw else Cleaned(None, "empty")
     if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")) or raw < 0:
-            return Cleaned(None, "not_digits")
-        if not raw.is_integer():
+        if not math.isfinite(raw) or raw < 0 or not raw.is_integer():
             return Cleaned(None, "not_digits")
         if raw >= _FLOAT_EXACT:
             return Cleaned(None, "excel_scientific")

@@ -8,7 +8,6 @@ instead, never mixed with real NIKs.
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DECILE_CHOICES, DataSource, HouseholdStatus, PersonStatus, Relation, Sex
@@ -20,7 +19,7 @@ SIXTEEN_DIGITS = r"^[0-9]{16}$"
 class Household(models.Model):
     """A family as on its Kartu Keluarga, with its address and welfare decile."""
 
-    kk_number = models.CharField(_("No. KK"), max_length=16, unique=True)
+    kk_number = models.CharField(_("No. KK"), max_length=16)
     address = models.CharField(_("address"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
@@ -30,6 +29,7 @@ class Household(models.Model):
         verbose_name=_("village"),
         on_delete=models.PROTECT,
         related_name="households",
+        db_index=False,  # served by the (village, kk_number) index
     )
     decile = models.PositiveSmallIntegerField(
         _("decile"), choices=DECILE_CHOICES, null=True, blank=True
@@ -50,6 +50,12 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         constraints = [
+            # One index for equality and for prefix search (LIKE '6308%') on PostgreSQL.
+            models.UniqueConstraint(
+                fields=["kk_number"],
+                name="%(app_label)s_%(class)s_unique_kk_number",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.CheckConstraint(
                 condition=models.Q(kk_number__regex=SIXTEEN_DIGITS),
                 name="%(app_label)s_%(class)s_kk_16_digits",
@@ -87,10 +93,8 @@ class Household(models.Model):
 class Person(models.Model):
     """A member of a family, by NIK (or, without one, by a village temporary number)."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
-    temporary_number = models.CharField(
-        _("temporary number"), max_length=16, unique=True, null=True, blank=True
-    )
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
+    temporary_number = models.CharField(_("temporary number"), max_length=16, null=True, blank=True)
     name = models.CharField(_("name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
@@ -117,6 +121,16 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         permissions = [("view_full_nik", _("Can view full NIK"))]
         constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                name="%(app_label)s_%(class)s_unique_nik",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.UniqueConstraint(
+                fields=["temporary_number"],
+                name="%(app_label)s_%(class)s_unique_temporary_number",
+                condition=models.Q(temporary_number__isnull=False),
+            ),
             models.CheckConstraint(
                 condition=models.Q(nik__isnull=True) | models.Q(nik__regex=SIXTEEN_DIGITS),
                 name="%(app_label)s_%(class)s_nik_16_digits",
@@ -138,9 +152,8 @@ class Person(models.Model):
                 name="%(app_label)s_%(class)s_status_valid",
             ),
         ]
-        indexes = [
-            models.Index(Upper("name"), name="households_person_name_upper"),
-        ]
+        # The name-prefix index (upper(name), with varchar_pattern_ops on PostgreSQL) is made by
+        # migration 0003, because its operator class exists on PostgreSQL only.
 
     def __str__(self):
         return self.name

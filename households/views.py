@@ -103,8 +103,13 @@ class HouseholdEditMixin(LoginRequiredMixin, PermissionRequiredMixin):
             if household is None:
                 household = household_create(user=request.user, data=data, request=request)
             else:
+                # The form has already written its values onto `household`; the service compares
+                # against the stored row, so it gets a fresh copy.
                 household = household_update(
-                    user=request.user, household=household, data=data, request=request
+                    user=request.user,
+                    household=Household.objects.get(pk=household.pk),
+                    data=data,
+                    request=request,
                 )
             warnings = []
             for member_form in formset.forms:

@@ -75,13 +75,14 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["invited_agencies"].queryset = _agencies()
+        invited = self.fields["invited_agencies"]
+        invited.queryset = _agencies()
+        invited.label_from_instance = lambda agency: f"{agency.short_name} — {agency.name}"
+        self.fields["status"].help_text = _(
+            "Choose Held to record a meeting that has already taken place."
+        )
         if self.instance.pk:
-            self.fields["invited_agencies"].initial = list(
-                self.instance.invitations.values_list("agency_id", flat=True)
-            )
-        else:
-            del self.fields["status"]
+            invited.initial = list(self.instance.invitations.values_list("agency_id", flat=True))
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

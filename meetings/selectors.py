@@ -24,6 +24,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from tkpk.models import Agency
+
 from .choices import COMPLETED_STATUSES, OPEN_STATUSES, ActionStatus
 from .filters import ActionFilter, MeetingFilter
 from .models import FollowUpAction, Meeting, Notification, ProgressUpdate
@@ -31,14 +33,23 @@ from .models import FollowUpAction, Meeting, Notification, ProgressUpdate
 
 def meeting_list(*, user, filters: dict | None = None) -> MeetingFilter:
     """The meetings the user may read, filtered, with their action counts (use `.qs`)."""
-    queryset = Meeting.objects.for_user(user).annotate(
-        action_count=Count("actions", distinct=True),
-        open_action_count=Count(
-            "actions", filter=Q(actions__status__in=OPEN_STATUSES), distinct=True
-        ),
-        invited_count=Count("invitations", distinct=True),
-    )
+    queryset = (
+        Meeting.objects.for_user(user)
+        .annotate(
+            action_count=Count("actions", distinct=True),
+            open_action_count=Count(
+                "actions", filter=Q(actions__status__in=OPEN_STATUSES), distinct=True
+            ),
+            invited_count=Count("invitations", distinct=True),
+        )
+        .order_by("-starts_at", "-id")
+    )  # a GROUP BY query ignores Meta.ordering
     return MeetingFilter(filters or {}, queryset=queryset)
+
+
+def agency_choices() -> list[tuple[int, str]]:
+    """The active agencies as (id, short name), for the filter selects."""
+    return list(Agency.objects.active().order_by("short_name").values_list("pk", "short_name"))
 
 
 def action_queryset(*, user, today: date | None = None) -> QuerySet[FollowUpAction]:

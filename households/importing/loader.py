@@ -17,6 +17,7 @@ from django.utils import timezone
 from .rows import STAGING_COLUMNS
 
 STAGING = "hh_staging"
+BULK_MIN_ROWS = 50_000
 FAMILIES = "hh_families"
 
 FAMILY_FIELDS = [
@@ -75,6 +76,9 @@ class Loader:
             if self.postgres:
                 with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
                     for batch in batches:
+                        if isinstance(batch, bytes):  # already in COPY text format
+                            copy.write(batch)
+                            continue
                         for row in batch:
                             copy.write_row(row)
             else:
@@ -90,41 +94,50 @@ class Loader:
         with connection.cursor() as cursor:
             for column in ("nik", "temporary_number"):
                 cursor.execute(
-                    f"""SELECT row_no, {column}, first_row FROM (
-                            SELECT row_no, {column},
-                                   MIN(row_no) OVER (PARTITION BY {column}) AS first_row
-                            FROM {STAGING} WHERE {column} IS NOT NULL
-                        ) d WHERE row_no <> first_row ORDER BY row_no"""
+                    f"""SELECT s.row_no, s.{column}, d.first_row
+                        FROM {STAGING} s JOIN (
+                            SELECT {column} AS number, MIN(row_no) AS first_row FROM {STAGING}
+                            WHERE {column} IS NOT NULL GROUP BY {column} HAVING COUNT(*) > 1
+                        ) d ON s.{column} = d.number
+                        WHERE s.row_no <> d.first_row ORDER BY s.row_no"""
                 )
                 found.extend(cursor.fetchall())
             if found:
                 cursor.execute(
                     f"DELETE FROM {STAGING} WHERE row_no IN "
-                    f"({', '.join(str(row[0]) for row in found)})"
+                    f"({', '.join(str(int(row[0])) for row in found)})"
                 )
         return found
 
     def build_families(self) -> None:
-        """One row per No. KK: the head's row (SHDK 1), else the first row of that family."""
-        problems = "(warnings <> '[]')"
+        """One row per No. KK: the head's row (SHDK 1), else the first row of that family; a
+        family has problems when any of its rows has a warning."""
+        columns = "kk, address, rt, rw, dusun, village_id, decile, source_id"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""CREATE TEMPORARY TABLE {FAMILIES} AS
-                    SELECT kk, address, rt, rw, dusun, village_id, decile, source_id,
-                           has_problems
-                    FROM (
-                        SELECT s.*, ROW_NUMBER() OVER (
-                                   PARTITION BY kk
-                                   ORDER BY CASE WHEN relation = 1 THEN 0 ELSE 1 END, row_no
-                               ) AS n,
-                               MAX(CASE WHEN {problems} THEN 1 ELSE 0 END)
-                                   OVER (PARTITION BY kk) = 1 AS has_problems
-                        FROM {STAGING} s
-                    ) ranked WHERE n = 1"""
-            )
             if self.postgres:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('households_import'))")
                 cursor.execute(f"ANALYZE {STAGING}")
-                cursor.execute(f"ANALYZE {FAMILIES}")
+                cursor.execute(
+                    f"""CREATE TEMPORARY TABLE {FAMILIES} AS
+                        SELECT DISTINCT ON (kk) {columns}, false AS has_problems
+                        FROM {STAGING}
+                        ORDER BY kk, relation IS DISTINCT FROM 1, row_no"""
+                )
+            else:
+                cursor.execute(
+                    f"""CREATE TEMPORARY TABLE {FAMILIES} AS
+                        SELECT {columns}, 0 AS has_problems FROM (
+                            SELECT s.*, ROW_NUMBER() OVER (
+                                PARTITION BY kk
+                                ORDER BY CASE WHEN relation = 1 THEN 0 ELSE 1 END, row_no
+                            ) AS n FROM {STAGING} s
+                        ) ranked WHERE n = 1"""
+                )
+            true = "true" if self.postgres else "1"
+            cursor.execute(
+                f"""UPDATE {FAMILIES} SET has_problems = {true}
+                    WHERE kk IN (SELECT kk FROM {STAGING} WHERE warnings <> '[]')"""
+            )
 
     # -- comparing and counting ---------------------------------------------------------------
     def _family_changed(self, existing: str, new: str) -> str:
@@ -184,31 +197,93 @@ class Loader:
             "people_unchanged": people[2] - people[0] - people[1],
         }
 
-    # -- applying -----------------------------------------------------------------------------
-    def apply(self) -> None:
-        now = timezone.now()
-        family_updates = ", ".join(f"{name} = excluded.{name}" for name in FAMILY_FIELDS)
-        family_changed = self._family_changed("households_household", "excluded")
+    def totals(self) -> tuple[int, int]:
+        """(families, people) staged."""
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT COUNT(*) FROM {FAMILIES}), (SELECT COUNT(*) FROM {STAGING})"
+            )
+            return cursor.fetchone()
+
+    def _bulk(self, table: str, incoming: int) -> list[str]:
+        """For the first import into an empty table, drop the table's non-unique indexes and
+        foreign keys and put them back at the end: one index build and one validating join are
+        several times faster than maintaining them row by row. Unique indexes stay, and the
+        foreign keys are validated in full when they are added back. The table stays locked
+        until the import commits; it was empty, so nobody is kept from data."""
+        if not self.postgres or incoming < BULK_MIN_ROWS:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cursor.fetchone()[0]:
+                return []
+            cursor.execute(
+                """SELECT indexname, indexdef FROM pg_indexes
+                   WHERE schemaname = current_schema() AND tablename = %s
+                     AND indexdef NOT LIKE 'CREATE UNIQUE%%'""",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid = %s::regclass AND contype = 'f'""",
+                [table],
+            )
+            foreign_keys = cursor.fetchall()
+            restore = []
+            for name, definition in foreign_keys:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            for name, definition in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+                restore.insert(0, definition)
+        return restore
+
+    def _rebuild(self, statements: list[str]) -> None:
+        if not statements:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in statements:
+                cursor.execute(statement)
+
+    # -- applying -----------------------------------------------------------------------------
+    def apply(self, *, families: int, people: int) -> dict[str, int]:
+        """New rows are inserted and changed rows updated, each in one statement; unchanged rows
+        are not touched. Returns the counts."""
+        now = timezone.now()
+        counts = {}
+        dropped = self._bulk("households_household", families)
+        dropped += self._bulk("households_person", people)
+        with connection.cursor() as cursor:
+            family_values = ", ".join(
+                f"{name} = f.{name}" for name in FAMILY_FIELDS if name != "source"
+            )
             cursor.execute(
                 f"""INSERT INTO households_household
                         (kk_number, address, rt, rw, dusun, village_id, decile, source,
                          source_id, status, has_problems, created_at, updated_at)
                     SELECT f.kk, f.address, f.rt, f.rw, f.dusun, f.village_id, f.decile,
                            %(source)s, f.source_id, 'aktif', f.has_problems, %(now)s, %(now)s
-                    FROM {FAMILIES} f WHERE true
-                    ON CONFLICT (kk_number) DO UPDATE SET {family_updates},
-                        updated_at = excluded.updated_at
-                    WHERE {family_changed}""",
+                    FROM {FAMILIES} f
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM households_household h WHERE h.kk_number = f.kk)""",
                 {"source": self.source, "now": now},
             )
-            person_updates = ", ".join(f"{name} = excluded.{name}" for name in PERSON_FIELDS)
-            person_changed = self._person_changed(
-                "households_person", "excluded", "excluded.household_id"
+            counts["families_new"] = cursor.rowcount
+            changed = self._family_changed("households_household", "f")
+            cursor.execute(
+                f"""UPDATE households_household SET {family_values}, source = %(source)s,
+                        updated_at = %(now)s
+                    FROM {FAMILIES} f
+                    WHERE households_household.kk_number = f.kk AND ({changed})""",
+                {"source": self.source, "now": now},
             )
-            person_changed = person_changed.replace(
-                f"excluded.warnings{self.json}", "excluded.warnings"
-            )
+            counts["families_updated"] = cursor.rowcount
+            counts["people_new"] = counts["people_updated"] = 0
+            person_values = ", ".join(f"{name} = x.{name}" for name in PERSON_FIELDS)
+            person_changed = self._person_changed("households_person", "x", "x.household_id")
+            person_changed = person_changed.replace(f"x.warnings{self.json}", "x.warnings")
             for column in ("nik", "temporary_number"):
                 cursor.execute(
                     f"""INSERT INTO households_person
@@ -218,12 +293,27 @@ class Loader:
                                s.birth_date, s.relation, s.mother_name, 'hidup', h.id,
                                s.warnings{self.json}, %(now)s, %(now)s
                         FROM {STAGING} s JOIN households_household h ON h.kk_number = s.kk
-                        WHERE s.{column} IS NOT NULL
-                        ON CONFLICT ({column}) DO UPDATE SET {person_updates},
-                            updated_at = excluded.updated_at
-                        WHERE {person_changed}""",
+                        WHERE s.{column} IS NOT NULL AND NOT EXISTS (
+                            SELECT 1 FROM households_person p WHERE p.{column} = s.{column})""",
                     {"now": now},
                 )
+                counts["people_new"] += cursor.rowcount
+                cursor.execute(
+                    f"""UPDATE households_person SET {person_values}, updated_at = %(now)s
+                        FROM (
+                            SELECT s.{column} AS number, s.name, s.sex, s.birth_place,
+                                   s.birth_date, s.relation, s.mother_name,
+                                   h.id AS household_id, s.warnings{self.json} AS warnings
+                            FROM {STAGING} s
+                            JOIN households_household h ON h.kk_number = s.kk
+                            WHERE s.{column} IS NOT NULL
+                        ) x
+                        WHERE households_person.{column} = x.number AND ({person_changed})""",
+                    {"now": now},
+                )
+                counts["people_updated"] += cursor.rowcount
+        self._rebuild(dropped)
+        return counts
 
     def drop(self) -> None:
         with connection.cursor() as cursor:

@@ -37,6 +37,9 @@ class TableFile:
     sheet: str = ""
     sheets: list[str] = field(default_factory=list)
     estimated_rows: int | None = None
+    raw: object = None  # the binary file, for the parallel CSV path
+    size: int = 0
+    header_end: int = 0  # byte offset where the first data line starts
     _close: object = None
 
     def close(self):
@@ -91,6 +94,8 @@ def _guess_encoding(sample: bytes) -> str:
 def _open_csv(fileobj, *, size: int) -> TableFile:
     sample = fileobj.read(SAMPLE_BYTES)
     fileobj.seek(0)
+    header_end = len(fileobj.readline())
+    fileobj.seek(0)
     encoding = _guess_encoding(sample)
     text = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
     try:
@@ -130,6 +135,9 @@ def _open_csv(fileobj, *, size: int) -> TableFile:
         encoding=encoding,
         delimiter=delimiter,
         estimated_rows=max(1, size // average - 1),
+        raw=fileobj,
+        size=size,
+        header_end=header_end,
         _close=text.detach,
     )
 

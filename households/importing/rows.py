@@ -10,13 +10,11 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from tkpk.models import Region
 
-from ..choices import Relation
 from ..identity import check_kk, check_nik, message_for
 from .reader import normalise_header
 
@@ -223,52 +221,6 @@ class RegionResolver:
         }
 
 
-@dataclass(slots=True)
-class Record:
-    """A clean row, in the column order of the staging table."""
-
-    row_no: int
-    nik: str | None
-    temporary_number: str | None
-    name: str
-    sex: str
-    birth_place: str
-    birth_date: dt.date | None
-    relation: int | None
-    mother_name: str
-    kk: str
-    address: str
-    rt: str
-    rw: str
-    dusun: str
-    village_id: int
-    decile: int | None
-    source_id: str
-    warnings: str
-
-    def as_tuple(self) -> tuple:
-        return (
-            self.row_no,
-            self.nik,
-            self.temporary_number,
-            self.name,
-            self.sex,
-            self.birth_place,
-            self.birth_date,
-            self.relation,
-            self.mother_name,
-            self.kk,
-            self.address,
-            self.rt,
-            self.rw,
-            self.dusun,
-            self.village_id,
-            self.decile,
-            self.source_id,
-            self.warnings,
-        )
-
-
 STAGING_COLUMNS = [
     "row_no",
     "nik",
@@ -289,110 +241,178 @@ STAGING_COLUMNS = [
     "source_id",
     "warnings",
 ]
+EMPTY_WARNINGS = "[]"
 
 
 class RowParser:
-    """Validates rows against a mapping; `parse(row_no, cells)` gives (Record, None) or
-    (None, reasons)."""
+    """Validates rows against a mapping. `parse(row_no, cells)` gives (staging tuple, None) or
+    (None, reasons); the tuple follows STAGING_COLUMNS.
+
+    It runs once per row of files with a million rows, so values that repeat (villages, dates,
+    RT/RW, relations, deciles) are parsed once and looked up afterwards.
+    """
 
     def __init__(self, mapping: dict[str, int], resolver: RegionResolver):
         self.mapping = mapping
         self.resolver = resolver
-        self.get = {field: mapping.get(field) for field in FIELD_ALIASES}
+        self.width = max(mapping.values(), default=0) + 1
+        self.index = {field: mapping.get(field) for field in FIELD_ALIASES}
+        self._regions: dict[tuple, tuple] = {}
+        self._dates: dict[object, object] = {}
+        self._short: dict[object, str] = {}
+        self._relations: dict[str, tuple] = {}
+        self._deciles: dict[str, tuple] = {}
 
-    def cell(self, cells, field):
-        index = self.get[field]
-        if index is None or index >= len(cells):
-            return None
-        return cells[index]
-
-    def parse(self, row_no: int, cells: list) -> tuple[Record | None, list[str] | None]:
+    def parse(self, row_no: int, cells: list) -> tuple[tuple | None, list[str] | None]:
+        if len(cells) < self.width:
+            cells = list(cells) + [None] * (self.width - len(cells))
+        i = self.index
         reasons: list[str] = []
         warnings: list[str] = []
-        name = _text(self.cell(cells, "name"))
+
+        name = _words(cells[i["name"]])
         if not name:
             reasons.append(_("name is empty"))
-        sex_text = _text(self.cell(cells, "sex")).upper()
-        sex = SEX_WORDS.get(sex_text, "")
-        if sex_text and not sex:
-            reasons.append(_("sex %(value)s is not L or P") % {"value": sex_text})
-        birth_date = parse_date(self.cell(cells, "birth_date"))
+        sex_raw = _value(cells, i["sex"])
+        sex = SEX_WORDS.get(sex_raw.upper(), "") if sex_raw else ""
+        if sex_raw and not sex:
+            reasons.append(_("sex %(value)s is not L or P") % {"value": sex_raw})
+        birth_raw = cells[i["birth_date"]] if i["birth_date"] is not None else None
+        birth_date = self._dates.get(birth_raw, False) if isinstance(birth_raw, str) else False
+        if birth_date is False:
+            birth_date = parse_date(birth_raw)
+            if isinstance(birth_raw, str):
+                self._dates[birth_raw] = birth_date
         if birth_date == "bad":
-            reasons.append(
-                _("date of birth %(value)s is not a date")
-                % {"value": _text(self.cell(cells, "birth_date"))}
-            )
+            reasons.append(_("date of birth %(value)s is not a date") % {"value": birth_raw})
             birth_date = None
-        nik_raw = self.cell(cells, "nik")
+
+        nik_raw = cells[i["nik"]]
+        if isinstance(nik_raw, int | float) and not isinstance(nik_raw, bool) and nik_raw >= 1e14:
+            # An XLSX number cell: Excel keeps 15 significant digits, so the 16th is lost.
+            reasons.append(
+                _(
+                    "NIK: the cell is a number in Excel, which keeps only 15 digits. "
+                    "Format the column as Text and enter the NIKs again."
+                )
+            )
+            nik_raw = None
         nik_result = check_nik(nik_raw, birth_date=birth_date, sex=sex or None)
         nik = temporary = None
         if nik_result.temporary:
             temporary = nik_result.nik
             warnings.append("temporary_number")
-        elif nik_result.errors:
-            reasons.extend(f"NIK: {message_for(code)}" for code in nik_result.errors)
+        elif nik_result.errors and nik_raw is not None:
+            reasons.extend(message_for(code, label="NIK") for code in nik_result.errors)
         else:
             nik = nik_result.nik
-        warnings.extend(nik_result.warnings)
-        kk_result = check_kk(self.cell(cells, "kk"))
+        if nik_result.warnings:
+            warnings.extend(nik_result.warnings)
+
+        kk_result = check_kk(cells[i["kk"]])
         if kk_result.errors:
-            reasons.extend(f"No. KK: {message_for(code)}" for code in kk_result.errors)
-        village_id, problem = self.resolver.resolve(
-            self.cell(cells, "district"), self.cell(cells, "village")
+            reasons.extend(message_for(code, label="No. KK") for code in kk_result.errors)
+
+        district = cells[i["district"]] if i["district"] is not None else None
+        village = cells[i["village"]]
+        region_key = (district, village)
+        region = self._regions.get(region_key)
+        if region is None:
+            region = self._regions[region_key] = self.resolver.resolve(district, village)
+        if region[1]:
+            reasons.append(region[1])
+
+        relation, problem = self._lookup(
+            self._relations, _value(cells, i["relation"]), _parse_relation
         )
         if problem:
             reasons.append(problem)
-        relation = self._relation(_text(self.cell(cells, "relation")), reasons)
-        decile = self._decile(_text(self.cell(cells, "decile")), reasons)
+        decile, problem = self._lookup(self._deciles, _value(cells, i["decile"]), _parse_decile)
+        if problem:
+            reasons.append(problem)
         if reasons:
             return None, reasons
-        return Record(
-            row_no=row_no,
-            nik=nik,
-            temporary_number=temporary,
-            name=name[:150],
-            sex=sex,
-            birth_place=_text(self.cell(cells, "birth_place"))[:100],
-            birth_date=birth_date,
-            relation=relation,
-            mother_name=_text(self.cell(cells, "mother_name"))[:150],
-            kk=kk_result.kk,
-            address=_text(self.cell(cells, "address"))[:255],
-            rt=_short_number(self.cell(cells, "rt")),
-            rw=_short_number(self.cell(cells, "rw")),
-            dusun=_text(self.cell(cells, "dusun"))[:100],
-            village_id=village_id,
-            decile=decile,
-            source_id=_text(self.cell(cells, "source_id"))[:40],
-            warnings=json.dumps(sorted(set(warnings))) if warnings else "[]",
+        return (
+            row_no,
+            nik,
+            temporary,
+            name[:150],
+            sex,
+            _value(cells, i["birth_place"])[:100],
+            birth_date,
+            relation,
+            _words(_cell(cells, i["mother_name"]))[:150],
+            kk_result.kk,
+            _words(_cell(cells, i["address"]))[:255],
+            self._short_number(_cell(cells, i["rt"])),
+            self._short_number(_cell(cells, i["rw"])),
+            _words(_cell(cells, i["dusun"]))[:100],
+            region[0],
+            decile,
+            _value(cells, i["source_id"])[:40],
+            json.dumps(sorted(set(warnings))) if warnings else EMPTY_WARNINGS,
         ), None
 
     @staticmethod
-    def _relation(text: str, reasons: list[str]) -> int | None:
-        if not text:
-            return None
-        if text.isdigit() and 1 <= int(text) <= 11:
-            return int(text)
-        value = RELATION_WORDS.get(text.upper())
-        if value is None:
-            reasons.append(_("relation %(value)s is not an SHDK code 1-11") % {"value": text})
-        return value
+    def _lookup(cache: dict, text: str, parse) -> tuple:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = parse(text)
+        return found
 
-    @staticmethod
-    def _decile(text: str, reasons: list[str]) -> int | None:
-        if not text:
-            return None
-        digits = re.sub(r"\D", "", text)
-        if digits and 1 <= int(digits) <= 10:
-            return int(digits)
-        reasons.append(_("decile %(value)s is not 1-10") % {"value": text})
-        return None
+    def _short_number(self, value) -> str:
+        found = self._short.get(value)
+        if found is None:
+            found = self._short[value] = _short_number(value)
+        return found
+
+
+def _cell(cells, index):
+    return None if index is None else cells[index]
+
+
+def _value(cells, index) -> str:
+    """A cell as stripped text ('' when absent)."""
+    if index is None:
+        return ""
+    value = cells[index]
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return _text(value)
+
+
+def _words(value) -> str:
+    """Text with runs of whitespace collapsed (names and addresses)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return _text(value)
+
+
+def _parse_relation(text: str) -> tuple[int | None, str | None]:
+    if not text:
+        return None, None
+    if text.isdigit() and 1 <= int(text) <= 11:
+        return int(text), None
+    value = RELATION_WORDS.get(text.upper())
+    if value is None:
+        return None, _("relation %(value)s is not an SHDK code 1-11") % {"value": text}
+    return value, None
+
+
+def _parse_decile(text: str) -> tuple[int | None, str | None]:
+    if not text:
+        return None, None
+    digits = re.sub(r"\D", "", text)
+    if digits and 1 <= int(digits) <= 10:
+        return int(digits), None
+    return None, _("decile %(value)s is not 1-10") % {"value": text}
 
 
 def _short_number(value) -> str:
     text = _text(value)
     digits = re.sub(r"\D", "", text)
     return digits.zfill(3)[-3:] if digits else ""
-
-
-RELATION_VALUES = set(Relation.values)

@@ -15,6 +15,7 @@ from tkpk.audit import audit_record
 from tkpk.choices import AuditAction
 
 from .loader import Loader
+from .parallel import can_fork, parse_in_parallel, worker_count
 from .reader import FileProblem, open_table
 from .rows import (
     FIELD_ALIASES,
@@ -26,6 +27,8 @@ from .rows import (
 )
 
 BATCH_ROWS = 5000
+# Files from this size on are validated by several processes (households.importing.parallel).
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 FIRST_ERRORS = 20
 
 FIELD_LABELS = {
@@ -143,7 +146,7 @@ def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
                 if len(report.first_errors) < FIRST_ERRORS:
                     report.first_errors.append({"row": row_no, "reasons": reasons})
                 continue
-            batch.append(record.as_tuple())
+            batch.append(record)
             if len(batch) >= BATCH_ROWS:
                 yield batch
                 batch = []
@@ -152,8 +155,47 @@ def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
         if batch:
             yield batch
 
+    def parallel_batches():
+        blocks = parse_in_parallel(
+            table.raw,
+            start=table.header_end,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+            parser=parser,
+            processes=worker_count(),
+        )
+        for block in blocks:
+            report.rows += block.rows
+            for row_no, cells, reasons in block.rejects:
+                report.rejected += 1
+                rejects.write(row_no, cells, reasons)
+                if len(report.first_errors) < FIRST_ERRORS:
+                    report.first_errors.append({"row": row_no, "reasons": reasons})
+            if block.copy_data:
+                yield block.copy_data
+            if progress:
+                progress(report.rows, table.estimated_rows)
+
+    parallel = (
+        table.file_format == "csv"
+        and loader.postgres
+        and table.size >= PARALLEL_MIN_BYTES
+        and worker_count() > 1
+        and can_fork()
+    )
     try:
-        _load(table, report, parser, loader, rejects, batches, mapping, options, user, name)
+        _load(
+            table,
+            report,
+            parser,
+            loader,
+            rejects,
+            parallel_batches if parallel else batches,
+            mapping,
+            options,
+            user,
+            name,
+        )
     except _Rollback:
         pass
     finally:
@@ -181,8 +223,9 @@ def _load(table, report, parser, loader, rejects, batches, mapping, options, use
         if report.rejected >= report.rows:
             raise ImportRefused(_("No row of the file is valid; nothing was stored."), report)
         loader.build_families()
-        for key, value in loader.counts().items():
-            setattr(report, key, value)
+        if options.dry_run or (report.rejected and not options.valid_only):
+            for key, value in loader.counts().items():
+                setattr(report, key, value)
         if report.rejected and not options.valid_only:
             report.refused_reason = _(
                 "%(n)s rows were rejected, so nothing was stored. Correct them, or choose to "
@@ -191,7 +234,12 @@ def _load(table, report, parser, loader, rejects, batches, mapping, options, use
             raise _Rollback()
         if options.dry_run:
             raise _Rollback()
-        loader.apply()
+        families, people = loader.totals()
+        applied = loader.apply(families=families, people=people)
+        for key, value in applied.items():
+            setattr(report, key, value)
+        report.families_unchanged = families - applied["families_new"] - applied["families_updated"]
+        report.people_unchanged = people - applied["people_new"] - applied["people_updated"]
         loader.drop()
         report.applied = True
         audit_record(

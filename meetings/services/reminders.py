@@ -118,7 +118,7 @@ def _deliver(digest: ReminderDigest, actions: list[FollowUpAction], *, today, ru
             return
         context = {
             "agency": digest.agency,
-            "overdue": overdue,
+            "overdue": [(action, action.days_late_on(today)) for action in overdue],
             "due_soon": due_soon,
             "today": today,
             "days": reminder_days(),

@@ -27,9 +27,7 @@ def _file_response(request, *, stored, name: str, content_type: str, obj, summar
         actor=request.user, action=AuditAction.EXPORT, obj=obj, summary=summary, request=request
     )
     extension = stored.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle, as_attachment=True, filename=download_name(name, extension)
-    )
+    response = FileResponse(handle, as_attachment=True, filename=download_name(name, extension))
     response["Content-Type"] = content_type
     return response
 

@@ -18,7 +18,7 @@ from tkpk.choices import AuditAction
 from ..forms import ActionForm, AttachmentForm, AttendanceForm, MeetingForm, MinutesForm
 from ..markdown import render_markdown
 from ..models import Attendance
-from ..selectors import meeting_actions, meeting_list
+from ..selectors import agency_choices, meeting_actions, meeting_list
 from ..services import (
     attendance_add,
     attendance_delete,
@@ -27,7 +27,13 @@ from ..services import (
     meeting_minutes_update,
     meeting_update,
 )
-from .base import PermissionView, add_service_errors, meeting_for, page_number
+from .base import (
+    PermissionView,
+    add_service_errors,
+    meeting_for,
+    page_number,
+    querystring_without_page,
+)
 
 
 class MeetingListView(PermissionView):
@@ -42,9 +48,16 @@ class MeetingListView(PermissionView):
         page = Paginator(queryset.select_related("created_by"), self.paginate_by).get_page(
             page_number(request)
         )
-        context = {"filter": filterset, "page_obj": page, "meetings": page.object_list}
-        template = "meetings/_meeting_table.html" if request.htmx else "meetings/meeting_list.html"
-        return render(request, template, context)
+        context = {
+            "filter": filterset,
+            "page_obj": page,
+            "meetings": page.object_list,
+            "querystring": querystring_without_page(request),
+        }
+        if request.htmx:
+            return render(request, "meetings/_meeting_table.html", context)
+        context["agency_choices"] = agency_choices()
+        return render(request, "meetings/meeting_list.html", context)
 
 
 class MeetingCreateView(PermissionView):

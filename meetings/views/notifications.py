@@ -1,7 +1,7 @@
 """The user's in-app notifications (shown on the my-actions page)."""
 
-from django.shortcuts import get_object_or_404, redirect, render
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from ..models import Notification

@@ -1,0 +1,438 @@
+"""The household import journey in a real Chromium with a real Celery worker (issue 3, "Done
+when"): a secretariat user uploads a messy DTKS-style file, sees the mapping and the preview,
+runs a dry run and watches its progress, reads and downloads the rejected rows with their
+reasons, imports the valid rows; then finds a family by a member's NIK and corrects it. A big
+file shows a progress bar that advances; an empty file is refused and stores nothing.
+
+The UI is Indonesian by default. Where a string may still be untranslated, the checks use test
+ids, URLs, numbers and patterns that hold in either language.
+
+Screenshots of the key steps go to $SCREENSHOT_DIR, else /tmp (registry_empty.png,
+import_preview.png, import_dryrun.png, ...).
+"""
+
+# The fixtures are imported from tests.browser, so every test that takes `page` "redefines" it.
+# ruff: noqa: F811
+
+import csv
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from households.importing.service import ImportOptions, household_import_run
+from households.models import Household, HouseholdImport, Person
+from households.synthetic import HEADER, generate_rows
+from households.tests.helpers import csv_bytes, family_rows, person
+from tests.browser import browser, login, page  # noqa: F401 - fixture re-export
+from tkpk.models import Job
+from tkpk.services import regions_load
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.worker,
+    # transaction: the live server thread and the worker process see the rows; serialized
+    # rollback: the role groups of the data migrations survive the flush after each test.
+    pytest.mark.django_db(
+        transaction=True, serialized_rollback=True, databases=["default", "jobs"]
+    ),
+]
+
+JOB_TIMEOUT_MS = 60_000
+# Where the screenshots of the key steps go (/tmp unless told otherwise).
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
+
+# Family A: the helpers' family of three (Budi, Siti, Rina), decile 2, region names in capitals.
+FAMILY_A_KK = "6308010101200001"
+SITI_NIK = "6308014504870002"  # the wife, not the head of the family
+BUDI_NIK = "6308010203850001"
+# Family B, decile 1, written as a clerk would: "Kec." and "DESA" before the names.
+FAMILY_B_KK = "6308010101200002"
+AHMAD_NIK = "6308012207800011"
+DEWI_NIK = "6308015402820012"  # a woman: 40 added to the day of birth (14 + 40)
+
+
+def family_b(**changes):
+    return person(
+        iddtks="DTKS2",
+        kecamatan="Kec. Danau Panggang",
+        desa_kelurahan="DESA PANDAMAAN",
+        alamat="Jl. Sampel 7",
+        dusun="Dusun 3",
+        rt="4",
+        rw="1",
+        nomor_kk=FAMILY_B_KK,
+        nama_ibu_kandung="Aminah Fiktif",
+        desil="1",
+        **changes,
+    )
+
+
+def messy_rows():
+    """Rows 2-4 family A, rows 5-6 family B (all valid); rows 7-10 broken as real files are."""
+    return [
+        *family_rows(),  # rows 2, 3, 4
+        family_b(  # row 5
+            nomor_nik=AHMAD_NIK,
+            nama="Ahmad Fiktif",
+            tanggal_lahir="22-07-1980",
+            jenis_kelamin="L",
+            hubungan_keluarga="1",
+        ),
+        family_b(  # row 6
+            nomor_nik=DEWI_NIK,
+            nama="Dewi Fiktif",
+            tanggal_lahir="14-02-1982",
+            jenis_kelamin="P",
+            hubungan_keluarga="3",
+        ),
+        family_b(  # row 7: Excel turned the NIK into a number and lost its last digits
+            nomor_nik="6.30801E+15",
+            nama="Nur Fiktif",
+            tanggal_lahir="01-03-2012",
+            jenis_kelamin="P",
+            hubungan_keluarga="4",
+        ),
+        family_b(  # row 8: a digit lost
+            nomor_nik="630801010105001",
+            nama="Rudi Fiktif",
+            tanggal_lahir="01-01-2005",
+            jenis_kelamin="L",
+            hubungan_keluarga="4",
+        ),
+        family_b(  # row 9: no name
+            nomor_nik="6308011505900013",
+            nama="",
+            tanggal_lahir="15-05-1990",
+            jenis_kelamin="L",
+            hubungan_keluarga="9",
+        ),
+        person(nama="Budi Contoh (dobel)"),  # row 10: Budi's NIK again, as on row 2
+    ]
+
+
+REJECTED_ROWS = {7, 8, 9, 10}
+# "Families: 2 new, ... People: 5 new, ... Rejected rows: 4." in either language.
+MESSY_COUNTS = re.compile(r"\b2\b.*\b5\b.*\b4\b", re.S)
+# Big enough that the worker needs several seconds, so that the page polls it while it runs.
+BIG_FILE_PEOPLE = 100_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_media_root(tmp_path_factory):
+    """One media folder for the live server (this process) and the worker process, so that the
+    worker reads the uploaded file and the page serves the rejected rows it wrote. Module scope
+    and autouse, so that it is in place before the module's `celery_worker` starts."""
+    root = tmp_path_factory.mktemp("media")
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = str(root)
+    try:
+        with override_settings(MEDIA_ROOT=root):
+            yield root
+    finally:
+        if previous is None:
+            os.environ.pop("MEDIA_ROOT", None)
+        else:
+            os.environ["MEDIA_ROOT"] = previous
+
+
+def shot(page, name):
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def row_pattern(number):
+    """A list item that starts with "Row 7:" in English, "Baris 7:" in Indonesian."""
+    return re.compile(rf"^\s*(Row|Baris) {number}:")
+
+
+def upload(page, name, content):
+    """Choose a file (from memory) on the upload page and send it."""
+    page.locator("input[type=file][name=file]").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def wait_until_finished(card):
+    """The card polls itself every second and the page reloads when the job ends; wait for the
+    final state, and fail with the job's own message when it is not a success."""
+    expect(card).to_have_attribute(
+        "data-status", re.compile("succeeded|failed|cancelled"), timeout=JOB_TIMEOUT_MS
+    )
+    if card.get_attribute("data-status") != "succeeded":
+        message = card.get_by_test_id("job-message").inner_text()
+        raise AssertionError(f"the job did not succeed: {message}")
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_the_secretariat_imports_a_messy_file_and_sees_the_preview_progress_and_rejected_rows(
+    page, live_server, cast, celery_worker
+):
+    regions_load(within="63.08")
+    base = live_server.url
+    login(page, base, cast.secretariat.username)
+
+    # The registry is empty and says how to start.
+    page.goto(base + reverse("households:household_list"))
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    expect(page.locator(".empty-state")).to_be_visible()
+    expect(page.get_by_test_id("household-table")).to_have_count(0)
+    shot(page, "registry_empty")
+
+    # "Import a file" leads to the upload page.
+    with page.expect_navigation():
+        page.locator(f"main a[href='{reverse('households:import')}']").click()
+    assert page.url.endswith(reverse("households:import"))
+
+    # A semicolon-separated file with region names, as regions receive them.
+    upload(page, "dtks_danau_panggang.csv", csv_bytes(messy_rows(), delimiter=";"))
+    record = HouseholdImport.objects.get()
+    assert page.url.endswith(reverse("households:import_detail", args=[record.pk]))
+
+    # The mapping was recognised from the DTKS headers; the preview shows the first rows as they
+    # are in the file, the broken ones included.
+    mapping = page.get_by_test_id("mapping")
+    expect(mapping).to_be_visible()
+    expect(mapping.locator("select[name=map_nik]")).to_have_value(str(HEADER.index("nomor_nik")))
+    expect(mapping.locator("select[name=map_village]")).to_have_value(
+        str(HEADER.index("desa_kelurahan"))
+    )
+    preview = page.get_by_test_id("preview")
+    expect(preview).to_contain_text("Budi Contoh")
+    expect(preview).to_contain_text("DESA PANDAMAAN")
+    expect(preview).to_contain_text("6.30801E+15")
+    expect(preview.locator("tbody tr")).to_have_count(len(messy_rows()))
+    # Nothing can be imported before a dry run has succeeded.
+    expect(page.get_by_test_id("import")).to_have_count(0)
+    expect(page.get_by_test_id("import-valid")).to_have_count(0)
+    shot(page, "import_preview")
+
+    # The dry run goes to the worker; its card shows the progress, then the outcome.
+    with page.expect_navigation():
+        page.get_by_test_id("dry-run").click()
+    card = page.locator(".job-progress").first
+    expect(card).to_be_visible()
+    if card.get_attribute("data-status") in ("queued", "running"):
+        expect(card.get_by_role("progressbar")).to_be_visible()
+        shot(page, "import_dryrun_progress")
+    wait_until_finished(card)
+    shot(page, "import_dryrun")
+
+    expect(card.get_by_test_id("job-message")).to_contain_text(MESSY_COUNTS)
+    errors = card.get_by_test_id("job-errors").locator("li")
+    expect(errors).to_have_count(len(REJECTED_ROWS))
+    for number in REJECTED_ROWS:
+        expect(errors.filter(has_text=row_pattern(number))).to_have_count(1)
+    scientific = errors.filter(has_text=row_pattern(7))
+    expect(scientific).to_contain_text(re.compile(r"\b(Text|Teks)\b"))
+    expect(scientific).to_contain_text(re.compile(r"6[.,]30801E\+15"))
+    expect(errors.filter(has_text=row_pattern(8))).to_contain_text("16")
+    duplicate = errors.filter(has_text=row_pattern(10))
+    expect(duplicate).to_contain_text(BUDI_NIK)
+    expect(duplicate).to_contain_text(re.compile(r"\b2$"))  # "... already on row 2"
+    # A dry run stores nothing.
+    assert not Household.objects.exists()
+    assert not Person.objects.exists()
+
+    # The rejected rows download as CSV: the file's columns, then row number and reason.
+    with page.expect_download() as download_info:
+        card.locator("a[href$='/hasil/']").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    header, *rejected = read_csv(download.path())
+    assert header[: len(HEADER)] == HEADER
+    assert [h.lower() for h in header[len(HEADER) :]] in (["row", "reason"], ["baris", "alasan"])
+    by_row = {int(line[-2]): line for line in rejected}
+    assert set(by_row) == REJECTED_ROWS
+    nik, name = HEADER.index("nomor_nik"), HEADER.index("nama")
+    assert re.search(r"\b(Text|Teks)\b", by_row[7][-1])
+    assert (by_row[7][nik], by_row[7][name]) == ("6.30801E+15", "Nur Fiktif")
+    assert (by_row[8][nik], by_row[8][name]) == ("630801010105001", "Rudi Fiktif")
+    assert by_row[9][nik] == "6308011505900013"
+    assert by_row[10][nik] == BUDI_NIK
+    assert "2" in by_row[10][-1]
+
+    # After the dry run the import buttons are there; import the valid rows, reject the rest.
+    expect(page.get_by_test_id("import")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_test_id("import-valid").click()
+    import_card = page.locator(".job-progress").nth(1)
+    expect(import_card).to_be_visible()
+    wait_until_finished(import_card)
+    shot(page, "import_done")
+    expect(import_card.get_by_test_id("job-message")).to_contain_text(MESSY_COUNTS)
+    expect(import_card.get_by_test_id("job-errors").locator("li")).to_have_count(len(REJECTED_ROWS))
+    expect(import_card.locator("a[href$='/hasil/']")).to_be_visible()
+    assert Household.objects.count() == 2
+    assert Person.objects.count() == 5
+    assert set(Person.objects.values_list("nik", flat=True)) == {
+        BUDI_NIK,
+        SITI_NIK,
+        "6308015006100003",
+        AHMAD_NIK,
+        DEWI_NIK,
+    }
+    assert Household.objects.get(kk_number=FAMILY_B_KK).village.name == "Pandamaan"
+    record.refresh_from_db()
+    assert record.import_job.counts["rejected"] == len(REJECTED_ROWS)
+
+    # The registry now lists both families.
+    page.goto(base + reverse("households:household_list"))
+    expect(page.get_by_test_id("household-table").locator("tbody tr")).to_have_count(2)
+
+
+def test_the_secretariat_finds_a_family_by_a_members_nik_and_corrects_it(page, live_server, cast):
+    regions_load(within="63.08")
+    # The messy file imported (valid rows only) through the same service as the web import.
+    household_import_run(
+        fileobj=io.BytesIO(csv_bytes(messy_rows(), delimiter=";")),
+        name="dtks_danau_panggang.csv",
+        options=ImportOptions(source="dtks", valid_only=True),
+        user=cast.secretariat,
+    )
+    family = Household.objects.get(kk_number=FAMILY_A_KK)
+    base = live_server.url
+    login(page, base, cast.secretariat.username)
+
+    # Typing the NIK of Siti (the wife, in a decile-2 family) narrows the list by htmx to her
+    # family, without touching any other filter.
+    page.goto(base + reverse("households:household_list"))
+    households = page.get_by_test_id("household-table")
+    expect(households.locator("tbody tr")).to_have_count(2)
+    search = page.get_by_test_id("household-search")
+    search.click()
+    search.press_sequentially(SITI_NIK, delay=20)
+    expect(page).to_have_url(re.compile(rf"[?&]q={SITI_NIK}"))
+    shot(page, "registry_search")
+    expect(
+        households.locator("tbody tr"),
+        "the NIK of a family member finds exactly her family "
+        "(the search request carries the other filters the user never touched)",
+    ).to_have_count(1)
+    expect(households).to_contain_text(FAMILY_A_KK)
+    expect(households).to_contain_text("Budi Contoh")  # the head of the family
+
+    # The family's page lists its members, NIKs masked; the eye shows one in full.
+    with page.expect_navigation():
+        households.get_by_role("link", name=FAMILY_A_KK).click()
+    assert page.url.endswith(reverse("households:household_detail", args=[family.pk]))
+    members = page.get_by_test_id("member-table")
+    expect(members.locator("tbody tr")).to_have_count(3)
+    expect(members).to_contain_text("Rina Contoh")
+    expect(members).not_to_contain_text(SITI_NIK)
+    siti_row = members.locator("tbody tr").filter(has_text="Siti Contoh")
+    siti_row.get_by_test_id("nik-reveal").click()
+    expect(siti_row.get_by_test_id("nik-full")).to_have_text(SITI_NIK)
+    expect(page.locator("main")).to_contain_text("Jl. Contoh 1")
+
+    # Correct it: the address was wrong, and Rina's name lacks a part.
+    with page.expect_navigation():
+        page.locator(
+            f"main a[href='{reverse('households:household_edit', args=[family.pk])}']"
+        ).click()
+    shot(page, "household_edit")
+    page.locator("input[name=address]").fill("Jl. Contoh 11")
+    rina = page.get_by_test_id("member-form").filter(has_text="Rina Contoh")
+    expect(rina).to_have_count(1)
+    expect(rina.locator("input[name$='-nik']")).to_have_value("6308015006100003")
+    rina.locator("input[name$='-name']").fill("Rina Contoh Lestari")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+    # Back on the family's page, with a confirmation and the corrections.
+    assert page.url.endswith(reverse("households:household_detail", args=[family.pk]))
+    expect(page.locator(".alert-success")).to_contain_text(FAMILY_A_KK)
+    expect(page.locator("main")).to_contain_text("Jl. Contoh 11")
+    expect(page.get_by_test_id("member-table")).to_contain_text("Rina Contoh Lestari")
+    shot(page, "household_corrected")
+    family.refresh_from_db()
+    assert family.address == "Jl. Contoh 11"
+    assert Person.objects.get(nik="6308015006100003").name == "Rina Contoh Lestari"
+    # The other members are untouched.
+    assert Person.objects.get(nik=SITI_NIK).name == "Siti Contoh"
+    assert Person.objects.get(nik=BUDI_NIK).name == "Budi Contoh"
+    assert family.members.count() == 3
+
+
+# Installed in every page before its scripts run: each job card that htmx swaps in is recorded
+# in sessionStorage, which survives the reload at the end of the job.
+RECORD_JOB_CARDS = """
+document.addEventListener("htmx:load", function (event) {
+  var card = event.detail.elt;
+  if (!card.matches || !card.matches(".job-progress")) return;
+  var bar = card.querySelector("[role=progressbar]");
+  var seen = JSON.parse(sessionStorage.getItem("jobCards") || "[]");
+  seen.push({
+    status: card.dataset.status,
+    percent: bar ? bar.getAttribute("aria-valuenow") : null,
+    text: card.innerText,
+  });
+  sessionStorage.setItem("jobCards", JSON.stringify(seen));
+});
+"""
+
+
+def test_a_big_file_shows_a_progress_bar_that_advances_while_the_worker_runs(
+    page, live_server, cast, celery_worker
+):
+    regions_load(within="63.08")
+    people = BIG_FILE_PEOPLE
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(HEADER)
+    writer.writerows(generate_rows(people=people))
+    page.add_init_script(RECORD_JOB_CARDS)
+    login(page, live_server.url, cast.secretariat.username)
+    page.goto(live_server.url + reverse("households:import"))
+
+    upload(page, "dtks_hsu_besar.csv", text.getvalue().encode())
+    with page.expect_navigation():
+        page.get_by_test_id("dry-run").click()
+    card = page.locator(".job-progress").first
+    wait_until_finished(card)
+    shot(page, "import_big_dryrun")
+
+    # While it ran, the polled card showed a bar that moved forward, with "N of M processed".
+    seen = page.evaluate("JSON.parse(sessionStorage.getItem('jobCards') || '[]')")
+    running = [s for s in seen if s["status"] == "running"]
+    assert running, f"the card never showed the job running: {seen}"
+    percents = [int(s["percent"]) for s in running if s["percent"] is not None]
+    assert percents, f"the bar never showed a percentage: {running}"
+    assert percents == sorted(percents)
+    assert all(0 <= p <= 100 for p in percents)
+    assert any(re.search(r"[\d.,]+ (dari|of) [\d.,]+", s["text"]) for s in running)
+
+    # About 2 % of the rows are broken: the first 20 are listed, the rest are in the download.
+    expect(card.get_by_test_id("job-errors").locator("li")).to_have_count(20)
+    job = Job.objects.get(pk=HouseholdImport.objects.get().dry_run_job_id)
+    assert job.counts["rows"] == people
+    assert 0.01 * people < job.counts["rejected"] < 0.03 * people
+    assert job.counts["people_new"] + job.counts["rejected"] == people
+    assert not Person.objects.exists()
+
+
+def test_an_empty_file_is_refused_with_a_message_and_stores_nothing(page, live_server, cast):
+    login(page, live_server.url, cast.secretariat.username)
+    page.goto(live_server.url + reverse("households:import"))
+
+    upload(page, "kosong.csv", b"")
+
+    assert page.url.endswith(reverse("households:import"))
+    error = page.get_by_test_id("upload-error")
+    expect(error).to_be_visible()
+    expect(error).not_to_be_empty()
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    shot(page, "import_empty")
+    assert not HouseholdImport.objects.exists()
+    assert not Job.objects.exists()
