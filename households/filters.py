@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -30,15 +31,27 @@ def _villages(request):
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("NIK, No. KK or name"))
     kecamatan = django_filters.ModelChoiceFilter(
-        queryset=_districts, field_name="village__parent", label=_("District")
+        queryset=_districts,
+        field_name="village__parent",
+        label=_("District"),
+        empty_label=_("All"),
     )
     desa = django_filters.ModelChoiceFilter(
-        queryset=_villages, field_name="village", label=_("Village")
+        queryset=_villages, field_name="village", label=_("Village"), empty_label=_("All")
     )
-    decile = django_filters.TypedChoiceFilter(choices=DECILE_CHOICES, coerce=int, label=_("Decile"))
-    source = django_filters.ChoiceFilter(choices=DataSource.choices, label=_("Source"))
-    status = django_filters.ChoiceFilter(choices=HouseholdStatus.choices, label=_("Status"))
-    has_problems = django_filters.BooleanFilter(label=_("Has problems"))
+    decile = django_filters.ChoiceFilter(
+        choices=DECILE_CHOICES, label=_("Decile"), empty_label=_("All")
+    )
+    source = django_filters.ChoiceFilter(
+        choices=DataSource.choices, label=_("Source"), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=HouseholdStatus.choices, label=_("Status"), empty_label=_("All")
+    )
+    has_problems = django_filters.BooleanFilter(
+        label=_("Has problems"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Household

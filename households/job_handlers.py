@@ -3,6 +3,7 @@
 import tempfile
 
 from django.core.files import File
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,24 +17,31 @@ from .models import HouseholdImport
 
 
 def report_message(report, *, dry_run: bool) -> str:
+    def n(value):
+        return number_format(value, force_grouping=True)
+
     figures = _(
         "Families: %(fn)s new, %(fu)s updated, %(fs)s unchanged. People: %(pn)s new, "
         "%(pu)s updated, %(ps)s unchanged. Rejected rows: %(r)s."
     ) % {
-        "fn": report.families_new,
-        "fu": report.families_updated,
-        "fs": report.families_unchanged,
-        "pn": report.people_new,
-        "pu": report.people_updated,
-        "ps": report.people_unchanged,
-        "r": report.rejected,
+        "fn": n(report.families_new),
+        "fu": n(report.families_updated),
+        "fs": n(report.families_unchanged),
+        "pn": n(report.people_new),
+        "pu": n(report.people_updated),
+        "ps": n(report.people_unchanged),
+        "r": n(report.rejected),
     }
+    if dry_run:
+        message = _("Dry run: nothing was stored. %(figures)s") % {"figures": figures}
+        if report.rejected:
+            message += " " + _(
+                "Importing all rows would be refused because of the rejected rows: correct them "
+                "in the file, or import the valid rows and reject the rest."
+            )
+        return message
     if report.refused_reason:
         return f"{report.refused_reason} {figures}"
-    if dry_run:
-        return _("Dry run, nothing stored. This is what the import would do: %(figures)s") % {
-            "figures": figures
-        }
     return _("Imported. %(figures)s") % {"figures": figures}
 
 

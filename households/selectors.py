@@ -1,5 +1,6 @@
 """Reads of the registry, scoped by user."""
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from .choices import Relation
@@ -39,10 +40,31 @@ def household_detail(*, user, pk: int) -> QuerySet[Household]:
     )
 
 
+def approximate_count(model) -> int:
+    """Rows of a big table without a full COUNT(*): PostgreSQL's own estimate once the table is
+    large, an exact count while it is small (and on SQLite)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [model._meta.db_table],
+            )
+            estimate = cursor.fetchone()[0]
+        if estimate and estimate > 100_000:
+            return estimate
+    return model.objects.count()
+
+
 def registry_summary(*, user) -> dict:
-    """Aggregate counts (no names): what Bappeda and the home pages may show."""
+    """Aggregate figures (no names): what every role's home page may show."""
     return {
-        "households": Household.objects.count(),
-        "people": Person.objects.count(),
+        "households": approximate_count(Household),
+        "people": approximate_count(Person),
         "with_problems": Household.objects.filter(has_problems=True).count(),
+        "by_decile": list(
+            Household.objects.filter(decile__lte=4)
+            .values("decile")
+            .annotate(n=Count("pk"))
+            .order_by("decile")
+        ),
     }

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 
+from tkpk.choices import JobStatus
 from tkpk.jobs import job_start
 
 from .exporting import FORMATS, export_households
@@ -213,8 +214,14 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def post(self, request):
         form = ImportUploadForm(request.POST, request.FILES)
+        recent = HouseholdImport.objects.filter(uploaded_by=request.user)[:5]
         if not form.is_valid():
-            return render(request, "households/import_upload.html", {"form": form}, status=400)
+            return render(
+                request,
+                "households/import_upload.html",
+                {"form": form, "recent": recent},
+                status=400,
+            )
         upload = form.cleaned_data["file"]
         try:
             table = open_table(upload, name=upload.name)
@@ -222,7 +229,12 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
             table.close()
         except FileProblem as exc:
             form.add_error("file", str(exc))
-            return render(request, "households/import_upload.html", {"form": form}, status=400)
+            return render(
+                request,
+                "households/import_upload.html",
+                {"form": form, "recent": recent},
+                status=400,
+            )
         upload.seek(0)
         record = HouseholdImport(
             original_name=upload.name[:255],
@@ -279,6 +291,9 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 "mapped": mapped,
                 "dry_run_job": record.dry_run_job,
                 "import_job": record.import_job,
+                "import_done": bool(
+                    record.import_job and record.import_job.status == JobStatus.SUCCEEDED
+                ),
             },
             status=status,
         )

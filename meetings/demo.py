@@ -31,7 +31,7 @@ DEMO_USERNAMES = ["sekretariat", "operator.dinsos", "operator.dinkes"]
 
 WORKING_MINUTES = """\
 ## Pembukaan
-Rapat dibuka oleh Wakil Bupati selaku Ketua TKPK. Persentase penduduk miskin HSU turun dari
+Rapat dibuka oleh Wakil Bupati selaku Ketua TKPK. Persentase penduduk miskin HSU turun dari \
 **6,50 %** (2019) menjadi **6,14 %** (2020); target RPJMD masih menuntut penurunan lebih lanjut.
 
 ## Pembahasan
@@ -40,13 +40,13 @@ Rapat dibuka oleh Wakil Bupati selaku Ketua TKPK. Persentase penduduk miskin HSU
 3. Akar masalah kemiskinan per kecamatan belum dipetakan: perlu masukan setiap perangkat daerah.
 
 ## Kesimpulan
-Setiap perangkat daerah menyelesaikan validasi data dan menyampaikan analisis akar masalah
+Setiap perangkat daerah menyelesaikan validasi data dan menyampaikan analisis akar masalah \
 kemiskinan sesuai tugasnya, paling lambat pada tenggat yang disepakati (lihat tindak lanjut).
 """
 
 COORDINATION_MINUTES = """\
 ## Pembahasan
-Sekretariat TKPK memaparkan kerangka RPKD: klaster 1 (bantuan sosial terpadu berbasis keluarga),
+Sekretariat TKPK memaparkan kerangka RPKD: klaster 1 (bantuan sosial terpadu berbasis keluarga), \
 klaster 2 (pemberdayaan masyarakat) dan klaster 3 (pemberdayaan usaha ekonomi mikro dan kecil).
 
 | Klaster | Perangkat daerah utama |

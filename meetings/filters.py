@@ -19,8 +19,12 @@ class MeetingFilter(django_filters.FilterSet):
     """Meetings by kind, status, date and invited agency."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("Kind"))
-    status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(
+        choices=MeetingKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=MeetingStatus.choices, label=_("Status"), empty_label=_("All statuses")
+    )
     date_from = django_filters.DateFilter(
         field_name="starts_at", lookup_expr="date__gte", label=_("From date")
     )
@@ -57,8 +61,12 @@ class ActionFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(
         field_name="responsible_agency", queryset=_active_agencies, label=_("Responsible agency")
     )
-    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
-    priority = django_filters.ChoiceFilter(choices=ActionPriority.choices, label=_("Priority"))
+    status = django_filters.ChoiceFilter(
+        choices=ActionStatus.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=ActionPriority.choices, label=_("Priority"), empty_label=_("All priorities")
+    )
     due_from = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label=_("Due from")
     )

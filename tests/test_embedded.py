@@ -1,6 +1,7 @@
 """The embedded default of `make run`: SQLite in WAL mode and kombu's filesystem broker, with a
 real worker process, runs a job to the end. Nothing here talks to PostgreSQL or Redis."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -92,3 +93,31 @@ def test_embedded_default_runs_a_job_on_sqlite_with_a_filesystem_broker(embedded
         worker.terminate()
         worker.wait(timeout=30)
         log.close()
+
+
+def test_the_household_import_works_on_sqlite_and_twice_changes_nothing(embedded_env, tmp_path):
+    from households.synthetic import write_csv
+
+    manage(embedded_env, "migrate", "--no-input", "-v0")
+    manage(embedded_env, "load_regions", "--within", "63.08")
+    path = tmp_path / "dtks.csv"
+    write_csv(path, people=2000, delimiter="|")
+    first = manage(embedded_env, "import_households", str(path), "--valid-only")
+    counts = json.loads(first.stdout.strip().splitlines()[-1])
+    assert counts["people_new"] > 1900 and counts["rejected"] > 0
+    again = manage(embedded_env, "import_households", str(path), "--valid-only")
+    counts_again = json.loads(again.stdout.strip().splitlines()[-1])
+    assert counts_again == {
+        "families_new": 0,
+        "families_updated": 0,
+        "families_unchanged": counts["families_new"],
+        "people_new": 0,
+        "people_updated": 0,
+        "people_unchanged": counts["people_new"],
+        "rejected": counts["rejected"],
+    }
+    with sqlite3.connect(tmp_path / "tkpk.sqlite3") as db:
+        assert (
+            db.execute("SELECT COUNT(*) FROM households_person").fetchone()[0]
+            == counts["people_new"]
+        )

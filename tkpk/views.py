@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from .audit import audit_record
 from .choices import AuditAction, JobStatus
+from .home import panels_for
 from .jobs import job_cancel, job_start, jobs_fail_stale
 from .models import Job
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
@@ -39,6 +40,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["regions"] = region_summary()
         context["recent_jobs"] = job_list(user=user)[:5]
         context["agencies"] = agency_list(user=user)
+        context["panels"] = panels_for(self.request, user_role(user))
         return context
 
 

@@ -87,25 +87,29 @@ class Loader:
                 for batch in batches:
                     cursor.executemany(sql, batch)
 
-    def remove_duplicates(self) -> list[tuple[int, str, int]]:
+    def remove_duplicates(self) -> list[tuple[dict, int]]:
         """Rows whose NIK (or temporary number) already came on an earlier row of the file:
-        removed from staging and returned as (row_no, number, first row_no)."""
+        removed from staging and returned as (staged values, first row_no)."""
         found = []
         with connection.cursor() as cursor:
             for column in ("nik", "temporary_number"):
                 cursor.execute(
-                    f"""SELECT s.row_no, s.{column}, d.first_row
+                    f"""SELECT s.*, r.code AS village_code, d.first_row
                         FROM {STAGING} s JOIN (
                             SELECT {column} AS number, MIN(row_no) AS first_row FROM {STAGING}
                             WHERE {column} IS NOT NULL GROUP BY {column} HAVING COUNT(*) > 1
                         ) d ON s.{column} = d.number
+                        LEFT JOIN tkpk_region r ON r.id = s.village_id
                         WHERE s.row_no <> d.first_row ORDER BY s.row_no"""
                 )
-                found.extend(cursor.fetchall())
+                names = [c[0] for c in cursor.description]
+                for row in cursor.fetchall():
+                    values = dict(zip(names, row, strict=True))
+                    found.append((values, values.pop("first_row")))
             if found:
                 cursor.execute(
                     f"DELETE FROM {STAGING} WHERE row_no IN "
-                    f"({', '.join(str(int(row[0])) for row in found)})"
+                    f"({', '.join(str(int(v['row_no'])) for v, _first in found)})"
                 )
         return found
 

@@ -128,7 +128,7 @@ def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
         raise FileProblem(_("No village data is loaded yet: an admin must load the regions first."))
     parser = RowParser(mapping, resolver)
     report = ImportReport()
-    rejects = _RejectWriter(rejects_out, table.header)
+    rejects = _RejectWriter(rejects_out, table.header, table.delimiter)
     loader = Loader(source=options.source)
 
     def batches():
@@ -208,16 +208,16 @@ def _load(table, report, parser, loader, rejects, batches, mapping, options, use
     with transaction.atomic():
         loader.create_staging()
         loader.write(batches())
-        for row_no, number, first_row in loader.remove_duplicates():
+        for staged, first_row in loader.remove_duplicates():
             reason = _("NIK %(nik)s already appears on row %(row)s") % {
-                "nik": number,
+                "nik": staged["nik"] or staged["temporary_number"],
                 "row": first_row,
             }
             report.rejected += 1
-            rejects.write_staged(row_no, number, mapping, [reason])
-            if len(report.first_errors) < FIRST_ERRORS:
-                report.first_errors.append({"row": row_no, "reasons": [reason]})
+            rejects.write_staged(staged, mapping, [reason])
+            report.first_errors.append({"row": staged["row_no"], "reasons": [reason]})
         report.first_errors.sort(key=lambda e: e["row"])
+        del report.first_errors[FIRST_ERRORS:]
         if report.rows == 0:
             raise ImportRefused(_("The file has no data rows."), report)
         if report.rejected >= report.rows:
@@ -261,15 +261,20 @@ def _load(table, report, parser, loader, rejects, batches, mapping, options, use
         )
 
 
+# Staging columns under the names of the mapping's fields, where they differ.
+STAGED_FIELD = {"village": "village_code"}
+
+
 class _RejectWriter:
     """The rejected rows as CSV: the file's own columns, then the row number and the reason."""
 
-    def __init__(self, out, header: list[str]):
+    def __init__(self, out, header: list[str], delimiter: str = ","):
         self.header = header
         self.writer = None
         if out is not None:
             self.text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-            self.writer = csv.writer(self.text)
+            # The delimiter of the uploaded file, so that the user's spreadsheet opens it alike.
+            self.writer = csv.writer(self.text, delimiter=delimiter or ",")
             self.writer.writerow([*header, _("row"), _("reason")])
 
     def write(self, row_no: int, cells: list, reasons: list[str]) -> None:
@@ -279,11 +284,17 @@ class _RejectWriter:
         values += [""] * (len(self.header) - len(values))
         self.writer.writerow([*map(_formula_safe, values), row_no, "; ".join(reasons)])
 
-    def write_staged(self, row_no: int, number: str, mapping: dict[str, int], reasons) -> None:
+    def write_staged(self, staged: dict, mapping: dict[str, int], reasons) -> None:
+        """A row that was refused after staging (a repeated NIK), written back into the file's
+        own columns from its cleaned values."""
         cells = [""] * len(self.header)
-        if "nik" in mapping:
-            cells[mapping["nik"]] = number
-        self.write(row_no, cells, reasons)
+        for name, column in mapping.items():
+            value = staged.get(STAGED_FIELD.get(name, name))
+            if value is not None:
+                cells[column] = str(value)
+        if "nik" in mapping and not staged.get("nik"):
+            cells[mapping["nik"]] = staged.get("temporary_number") or ""
+        self.write(staged["row_no"], cells, reasons)
 
     def detach(self):
         if self.writer is not None:

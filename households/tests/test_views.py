@@ -224,3 +224,17 @@ def test_a_big_export_runs_as_a_job(
     job = Job.objects.get(kind="households.export")
     assert response.url == reverse("tkpk:job_detail", args=[job.pk])
     assert Household.objects.count() == 1
+
+
+def test_bappeda_home_shows_registry_figures_but_no_names(client, cast, family):
+    client.force_login(cast.bappeda)
+    page = client.get(reverse("home")).content.decode()
+    assert "Budi Contoh" not in page and "6308" not in page
+    assert reverse("households:household_list") not in page
+    assert ">1<" in page.replace(" ", "")  # one family in decile 1
+
+
+def test_secretariat_home_offers_the_import(client, cast, hsu):
+    client.force_login(cast.secretariat)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("households:import") in page

@@ -131,13 +131,15 @@ def board(cast):
     ActionFactory(responsible_agency=cast.agency_b, description="Analisis stunting")
 
 
-def test_the_board_filters_by_overdue_over_htmx(client, cast, board):
+def test_the_board_filters_by_overdue_over_htmx_with_figures_for_the_filter(client, cast, board):
     client.force_login(cast.secretariat)
     response = client.get(reverse("meetings:action_board"), {"overdue": "true"}, **HTMX)
     body = response.content.decode()
     assert "Verval DTSEN" in body and "Pemadanan NIK" not in body
     assert "Terlambat 3 hari" in body
     assert '<nav class="navbar' not in body
+    summary = response.context["summary"]
+    assert (summary.total, summary.overdue, summary.average_days_late) == (1, 1, 3.0)
 
 
 def test_the_board_pins_its_queries_however_many_actions(
@@ -145,13 +147,14 @@ def test_the_board_pins_its_queries_however_many_actions(
 ):
     client.force_login(cast.bappeda)
     client.get(reverse("meetings:action_board"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("meetings:action_board"))
     for _ in range(10):
         ActionFactory(responsible_agency=cast.agency_b)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("meetings:action_board"))
     assert len(response.context["actions"]) == 13
+    assert response.context["summary"].total == 13
 
 
 def test_my_actions_lists_only_the_agencys_actions_and_its_unread_notifications(

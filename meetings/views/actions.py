@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ..forms import ActionForm, CommentForm, ProgressForm
 from ..selectors import (
     action_board,
+    action_summary,
     action_timeline,
     agency_choices,
     meeting_actions,
@@ -62,6 +63,8 @@ class ActionBoardView(PermissionView):
             request, action_board(user=request.user, filters=request.GET), self.paginate_by
         )
         context["list_url"] = request.path
+        if context["filter"].is_valid():
+            context["summary"] = action_summary(user=request.user, filters=request.GET)
         if request.htmx:
             return render(request, "meetings/_action_table.html", context)
         context["agency_choices"] = agency_choices()
