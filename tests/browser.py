@@ -1,6 +1,6 @@
 """Fixtures for browser tests: Debian's Chromium driven through Playwright's sync API.
 
-Import them into a test module with `from tests.browser import browser, page, login`.
+The fixtures are registered in tests/conftest.py; import `login` where you need it.
 Tests that use them need `pytest.mark.django_db(transaction=True)`, so that the
 `live_server` thread sees the rows they create.
 """

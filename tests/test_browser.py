@@ -1,16 +1,13 @@
 """Signing in with a real Chromium: each role lands on its own home page, the language switch
 keeps the user on that page, and wrong passwords and missing permissions are refused."""
 
-# The fixtures are imported from tests.browser, so every test that takes `page` "redefines" it.
-# ruff: noqa: F811
-
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import browser, login, page  # noqa: F401 - fixture re-export
+from tests.browser import login
 
 pytestmark = [
     pytest.mark.browser,

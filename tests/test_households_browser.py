@@ -11,9 +11,6 @@ Screenshots of the key steps go to $SCREENSHOT_DIR, else /tmp (registry_empty.pn
 import_preview.png, import_dryrun.png, ...).
 """
 
-# The fixtures are imported from tests.browser, so every test that takes `page` "redefines" it.
-# ruff: noqa: F811
-
 import csv
 import io
 import os
@@ -30,7 +27,7 @@ from households.importing.service import ImportOptions, household_import_run
 from households.models import Household, HouseholdImport, Person
 from households.synthetic import HEADER, generate_rows
 from households.tests.helpers import csv_bytes, family_rows, person
-from tests.browser import browser, login, page  # noqa: F401 - fixture re-export
+from tests.browser import login
 from tkpk.models import Job
 from tkpk.services import regions_load
 
@@ -172,8 +169,10 @@ def wait_until_finished(card):
 
 
 def read_csv(path):
+    """The rejected rows come back with the uploaded file's delimiter (here a semicolon), so
+    that the user's spreadsheet opens them the same way."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.reader(handle))
+        return list(csv.reader(handle, delimiter=";"))
 
 
 def test_the_secretariat_imports_a_messy_file_and_sees_the_preview_progress_and_rejected_rows(
@@ -263,8 +262,10 @@ def test_the_secretariat_imports_a_messy_file_and_sees_the_preview_progress_and_
     assert by_row[10][nik] == BUDI_NIK
     assert "2" in by_row[10][-1]
 
-    # After the dry run the import buttons are there; import the valid rows, reject the rest.
-    expect(page.get_by_test_id("import")).to_be_visible()
+    # After a dry run with rejected rows only "import the valid rows" is offered: importing all
+    # rows would certainly be refused.
+    expect(page.get_by_test_id("import")).to_have_count(0)
+    expect(page.get_by_test_id("import-valid")).to_be_visible()
     with page.expect_navigation():
         page.get_by_test_id("import-valid").click()
     import_card = page.locator(".job-progress").nth(1)
@@ -284,6 +285,9 @@ def test_the_secretariat_imports_a_messy_file_and_sees_the_preview_progress_and_
         DEWI_NIK,
     }
     assert Household.objects.get(kk_number=FAMILY_B_KK).village.name == "Pandamaan"
+    # Done: the page leads on to the registry instead of offering the same import again.
+    expect(page.get_by_test_id("to-registry")).to_be_visible()
+    expect(page.get_by_test_id("dry-run")).to_have_count(0)
     record.refresh_from_db()
     assert record.import_job.counts["rejected"] == len(REJECTED_ROWS)
 

@@ -2,9 +2,6 @@
 and minutes, and adds two decisions as actions inline (htmx, no page reload); the Operator SKPD
 of one agency sees only theirs and posts progress on it with an evidence file."""
 
-# The fixtures are imported from tests.browser, so every test that takes `page` "redefines" it.
-# ruff: noqa: F811
-
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,7 +10,7 @@ from playwright.sync_api import expect
 from meetings.models import FollowUpAction, Meeting
 from meetings.tests.factories import days_from_today
 from meetings.tests.test_files import PNG
-from tests.browser import browser, login, page  # noqa: F401 - fixture re-export
+from tests.browser import login
 
 pytestmark = [
     pytest.mark.browser,
@@ -106,7 +103,7 @@ def test_the_secretariat_records_a_meeting_with_two_actions_and_an_operator_repo
     )
     with page.expect_navigation():
         progress.locator("button[type=submit]").click()
-    expect(page.locator("main .alert-success")).to_contain_text("Kemajuan disimpan.")
+    expect(page.locator("main .alert-success")).to_contain_text("Progres disimpan.")
     expect(page.get_by_test_id("action-status")).to_have_text("Dalam proses")
     expect(page.get_by_test_id("action-percent")).to_have_text("60%")
     entry = page.get_by_test_id("timeline-entry").first

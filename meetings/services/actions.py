@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tkpk.audit import audit_record, model_changes, snapshot
@@ -43,7 +44,7 @@ class ActionStateError(ValidationError):
 
 
 def conflict_message(current: FollowUpAction) -> str:
-    when = timezone.localtime(current.updated_at).strftime("%d-%m-%Y %H:%M")
+    when = date_format(timezone.localtime(current.updated_at), "j F Y H:i")
     return _(
         "This action was changed by %(user)s at %(time)s while you were editing it. Your "
         "changes have not been saved yet: they are still in the form below. Compare them with "

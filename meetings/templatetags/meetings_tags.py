@@ -23,3 +23,15 @@ def status_badge(status: str) -> str:
         "verified": "text-bg-success",
         "cancelled": "text-bg-light border",
     }.get(status, "text-bg-light")
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context) -> int:
+    """How many unread notifications the signed-in user has (for the navigation badge)."""
+    from ..models import Notification
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.for_user(user).unread().count()

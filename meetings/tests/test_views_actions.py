@@ -298,7 +298,7 @@ def test_the_action_page_shows_the_timeline_in_indonesian(client, cast):
         {"on": days_from_today(0).isoformat(), "text": "Mulai dikerjakan", "percent": "20"},
     )
     body = client.get(reverse("meetings:action_detail", args=[action.pk])).content.decode()
-    assert "Laporan kemajuan" in body and "Mulai dikerjakan" in body
+    assert "Laporan progres" in body and "Mulai dikerjakan" in body
     assert "Dalam proses" in body
     assert "Terlambat 2 hari" in body
     months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November"
