@@ -336,7 +336,9 @@ def test_the_secretariat_finds_a_family_by_a_members_nik_and_corrects_it(page, l
     expect(members).to_contain_text("Rina Contoh")
     expect(members).not_to_contain_text(SITI_NIK)
     siti_row = members.locator("tbody tr").filter(has_text="Siti Contoh")
-    siti_row.get_by_test_id("nik-reveal").click()
+    page.wait_for_load_state("networkidle")  # htmx has wired the buttons
+    with page.expect_response(lambda response: "/nik/" in response.url):
+        siti_row.get_by_test_id("nik-reveal").click()
     expect(siti_row.get_by_test_id("nik-full")).to_have_text(SITI_NIK)
     expect(page.locator("main")).to_contain_text("Jl. Contoh 1")
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -254,10 +255,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "jobs-fail-stale": {"task": "tkpk.tasks.jobs_fail_stale", "schedule": 300.0},
+    # The daily digest of follow-up actions, at 07:00 in CELERY_TIMEZONE.
+    "meetings-action-reminders": {
+        "task": "meetings.tasks.send_action_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # A running job whose heartbeat is older than this is taken as dead and marked failed.
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 15 * 60)
+
+# Meetings and follow-up actions: the digest names actions due within this many days; the
+# largest attachment accepted; the base address for links in emails (empty: paths only).
+MEETINGS_REMINDER_DAYS = env_int("MEETINGS_REMINDER_DAYS", 7)
+MEETINGS_MAX_UPLOAD_BYTES = env_int("MEETINGS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+SITE_URL = env_str("SITE_URL", "")
 
 # Household file imports: size limits against accidents and zip bombs.
 HOUSEHOLD_IMPORT_MAX_BYTES = env_int("HOUSEHOLD_IMPORT_MAX_MB", 500) * 1024 * 1024

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +48,9 @@ class FollowUpAction(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
-    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
     completed_on = models.DateField(_("reported done on"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -176,7 +179,9 @@ class ProgressUpdate(models.Model):
     )
     date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("description"), blank=True)
-    percent = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     evidence = models.FileField(
         _("evidence"), upload_to=EVIDENCE_UPLOAD_TO, blank=True, max_length=200
     )

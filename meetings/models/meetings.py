@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,11 @@ class Meeting(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("date and time"))
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=120)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=120,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
     place = models.CharField(_("place"), max_length=200)
     chair = models.CharField(_("chair"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)

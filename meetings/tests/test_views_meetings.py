@@ -256,3 +256,23 @@ def test_the_minutes_pdf_is_a_pdf_and_its_download_is_audited(client, cast):
     assert AuditEvent.objects.filter(
         action=AuditAction.EXPORT, object_id=str(meeting.pk), actor=cast.secretariat
     ).exists()
+
+
+def test_an_impossible_duration_is_refused_on_the_form_in_indonesian(client, cast):
+    client.force_login(cast.secretariat)
+    response = client.post(
+        reverse("meetings:meeting_add"),
+        {
+            "kind": "kerja",
+            "status": "planned",
+            "title": "Rapat",
+            "starts_at": local_datetime(3).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "5000",
+            "place": "Aula",
+        },
+    )
+    assert response.status_code == 200
+    assert "Pastikan nilai ini lebih kecil dari atau sama dengan 1440." in str(
+        response.context["form"].errors["duration_minutes"]
+    )
+    assert not Meeting.objects.exists()
