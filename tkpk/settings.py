@@ -182,7 +182,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every integer in a template is grouped, ids included (id="nik-19.600" broke
+# htmx targets). Figures for people are grouped explicitly with intcomma or number_format.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

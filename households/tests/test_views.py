@@ -238,3 +238,11 @@ def test_secretariat_home_offers_the_import(client, cast, hsu):
     client.force_login(cast.secretariat)
     page = client.get(reverse("home")).content.decode()
     assert reverse("households:import") in page
+
+
+def test_element_ids_stay_plain_numbers_for_big_primary_keys(client, cast, hsu):
+    household = HouseholdFactory(pk=123456)
+    PersonFactory(pk=1234567, household=household, nik="6308010203850001")
+    client.force_login(cast.secretariat)
+    page = client.get(reverse("households:household_detail", args=[household.pk])).content
+    assert b'id="nik-1234567"' in page and b'hx-target="#nik-1234567"' in page
