@@ -51,10 +51,14 @@ class Loader:
         self.postgres = connection.vendor == "postgresql"
         self.distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
         self.json = "::jsonb" if self.postgres else ""
+        self.empty: set[str] = set()  # tables that were empty, loaded in bulk
 
     # -- staging ------------------------------------------------------------------------------
     def create_staging(self) -> None:
         with connection.cursor() as cursor:
+            if self.postgres:
+                # The sorts and hash joins of a million-row file fit in memory, not on disk.
+                cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
             cursor.execute(f"DROP TABLE IF EXISTS {FAMILIES}")
             temp = "TEMPORARY"
@@ -221,10 +225,15 @@ class Loader:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
             if cursor.fetchone()[0]:
                 return []
+            # Every index but those behind a constraint (the primary key): the unique indexes of
+            # NIK and No. KK are rebuilt too, and CREATE UNIQUE INDEX checks them again.
             cursor.execute(
-                """SELECT indexname, indexdef FROM pg_indexes
-                   WHERE schemaname = current_schema() AND tablename = %s
-                     AND indexdef NOT LIKE 'CREATE UNIQUE%%'""",
+                """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                   WHERE i.schemaname = current_schema() AND i.tablename = %s
+                     AND NOT EXISTS (
+                         SELECT 1 FROM pg_constraint c
+                         WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass
+                     )""",
                 [table],
             )
             indexes = cursor.fetchall()
@@ -235,12 +244,15 @@ class Loader:
             )
             foreign_keys = cursor.fetchall()
             restore = []
+            # Altering a table needs its (and the referenced tables') pending deferred checks run.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for name, definition in foreign_keys:
                 cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
                 restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
             for name, definition in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
                 restore.insert(0, definition)
+        self.empty.add(table)
         return restore
 
     def _rebuild(self, statements: list[str]) -> None:
@@ -276,14 +288,16 @@ class Loader:
             )
             counts["families_new"] = cursor.rowcount
             changed = self._family_changed("households_household", "f")
-            cursor.execute(
-                f"""UPDATE households_household SET {family_values}, source = %(source)s,
-                        updated_at = %(now)s
-                    FROM {FAMILIES} f
-                    WHERE households_household.kk_number = f.kk AND ({changed})""",
-                {"source": self.source, "now": now},
-            )
-            counts["families_updated"] = cursor.rowcount
+            counts["families_updated"] = 0
+            if "households_household" not in self.empty:  # nothing to update in an empty table
+                cursor.execute(
+                    f"""UPDATE households_household SET {family_values}, source = %(source)s,
+                            updated_at = %(now)s
+                        FROM {FAMILIES} f
+                        WHERE households_household.kk_number = f.kk AND ({changed})""",
+                    {"source": self.source, "now": now},
+                )
+                counts["families_updated"] = cursor.rowcount
             counts["people_new"] = counts["people_updated"] = 0
             person_values = ", ".join(f"{name} = x.{name}" for name in PERSON_FIELDS)
             person_changed = self._person_changed("households_person", "x", "x.household_id")
@@ -302,6 +316,8 @@ class Loader:
                     {"now": now},
                 )
                 counts["people_new"] += cursor.rowcount
+                if "households_person" in self.empty:
+                    continue
                 cursor.execute(
                     f"""UPDATE households_person SET {person_values}, updated_at = %(now)s
                         FROM (

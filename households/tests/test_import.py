@@ -245,3 +245,35 @@ def test_the_parallel_path_gives_the_same_result_as_the_sequential_one(hsu, monk
     assert parallel_report.first_errors == sequential.first_errors
     assert rejects_two == rejects_one
     assert Person.objects.count() == sequential.people_new
+
+
+def _schema(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table])
+        indexes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass ORDER BY 1",
+            [table],
+        )
+        return indexes, cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="bulk mode is PostgreSQL's")
+def test_a_first_import_in_bulk_puts_every_index_and_foreign_key_back(hsu, monkeypatch):
+    from households.importing import loader
+
+    before = {t: _schema(t) for t in ("households_person", "households_household")}
+    monkeypatch.setattr(loader, "BULK_MIN_ROWS", 1)
+    report, _ = run(csv_bytes(family_rows()))
+    assert (report.families_new, report.people_new) == (1, 3)
+    assert {t: _schema(t) for t in before} == before
+    # The rebuilt unique index still refuses a second person with the same NIK.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(
+            nik="6308010203850001", name="Kembar", household=Household.objects.get()
+        )
+    again, _ = run(csv_bytes(family_rows()))
+    assert (again.people_unchanged, again.families_unchanged) == (3, 1)
