@@ -2,7 +2,7 @@
 
     make bench-import                  # or: python bench/bench_import.py [--people N]
 
-In one run, on a database of its own (BENCH_DATABASE_URL, created if missing):
+In one run, on a database of its own (BENCH_DATABASE_URL, dropped and created anew each run):
   1. generates the file (households.synthetic: deterministic, about 250,000 families, 2 % of the
      rows broken the way real files are);
   2. reference: PostgreSQL's COPY ... FROM STDIN of the same file into a bare table with the
@@ -44,15 +44,19 @@ def setup_django(url: str) -> None:
     django.setup()
 
 
-def ensure_database(url: str) -> None:
+def fresh_database(url: str) -> None:
+    """Drop and create the benchmark's own database, so that every run starts from the current
+    migrations and nothing left by an earlier run."""
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
+    if not name.startswith(("tkpk_bench", "bench")):
+        sys.exit(f"refusing to recreate {name!r}: the benchmark database's name starts with bench")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def child_import(path: Path) -> None:
@@ -134,13 +138,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
     if args.child:
         setup_django(url)
         child_import(args.child)
         return
 
-    ensure_database(url)
+    fresh_database(url)
     setup_django(url)
     from django.core.management import call_command
 

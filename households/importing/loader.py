@@ -125,11 +125,16 @@ class Loader:
             if self.postgres:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('households_import'))")
                 cursor.execute(f"ANALYZE {STAGING}")
+                # A hash aggregate picks each family's row; cheaper than sorting every row.
                 cursor.execute(
                     f"""CREATE TEMPORARY TABLE {FAMILIES} AS
-                        SELECT DISTINCT ON (kk) {columns}, false AS has_problems
-                        FROM {STAGING}
-                        ORDER BY kk, relation IS DISTINCT FROM 1, row_no"""
+                        SELECT {", ".join(f"s.{c.strip()}" for c in columns.split(","))},
+                               false AS has_problems
+                        FROM {STAGING} s JOIN (
+                            SELECT COALESCE(MIN(row_no) FILTER (WHERE relation = 1),
+                                            MIN(row_no)) AS head
+                            FROM {STAGING} GROUP BY kk
+                        ) h ON s.row_no = h.head"""
                 )
             else:
                 cursor.execute(

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 BLOCK_BYTES = 1 << 20
+TABS = 17  # separators between the 18 staging columns
 _parser = None  # set in the parent before forking; inherited by the workers
 
 
@@ -79,7 +80,16 @@ def _parse_block(data: bytes, first_line: int, encoding: str, delimiter: str) ->
         if record is None:
             rejects.append((row_no, cells, reasons))
             continue
-        lines.append("\t".join([_copy_value(v) for v in record]))
+        # NUL stands in for NULL while the line is checked (PostgreSQL text cannot hold NUL).
+        line = "\t".join(
+            [v if type(v) is str else "\0" if v is None else _copy_value(v) for v in record]
+        )
+        # The fast join is right unless a value held a tab, a line break or a backslash.
+        if line.count("\t") != TABS or "\\" in line or "\n" in line or "\r" in line:
+            line = "\t".join([_copy_value(v) for v in record])
+        else:
+            line = line.replace("\0", "\\N")
+        lines.append(line)
     lines.append("")
     return Block("\n".join(lines).encode("utf-8") if len(lines) > 1 else b"", rows, rejects)
 

@@ -262,6 +262,7 @@ class RowParser:
         self._short: dict[object, str] = {}
         self._relations: dict[str, tuple] = {}
         self._deciles: dict[str, tuple] = {}
+        self._last_kk: tuple = (object(), None)
 
     def parse(self, row_no: int, cells: list) -> tuple[tuple | None, list[str] | None]:
         if len(cells) < self.width:
@@ -309,7 +310,10 @@ class RowParser:
         if nik_result.warnings:
             warnings.extend(nik_result.warnings)
 
-        kk_result = check_kk(cells[i["kk"]])
+        kk_raw = cells[i["kk"]]
+        if kk_raw != self._last_kk[0]:  # the members of a family come one after another
+            self._last_kk = (kk_raw, check_kk(kk_raw))
+        kk_result = self._last_kk[1]
         if kk_result.errors:
             reasons.extend(message_for(code, label="No. KK") for code in kk_result.errors)
 

@@ -277,3 +277,17 @@ def test_a_first_import_in_bulk_puts_every_index_and_foreign_key_back(hsu, monke
         )
     again, _ = run(csv_bytes(family_rows()))
     assert (again.people_unchanged, again.families_unchanged) == (3, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the parallel path feeds COPY")
+def test_the_parallel_path_keeps_backslashes_and_tabs_in_values(hsu, monkeypatch):
+    from households.importing import service
+
+    monkeypatch.setattr(service, "PARALLEL_MIN_BYTES", 0)
+    rows = family_rows()
+    rows[0]["alamat"] = "Jl. A\\B No. 1"
+    rows[0]["tempat_lahir"] = "Amuntai\tUtara"
+    report, _ = run(csv_bytes(rows, delimiter=";"))
+    assert report.people_new == 3
+    assert Household.objects.get().address == "Jl. A\\B No. 1"
+    assert Person.objects.get(nik="6308010203850001").birth_place == "Amuntai\tUtara"
