@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from tkpk.audit import audit_record, model_changes, snapshot
+from tkpk.audit import audit_record, audited_update, model_changes, snapshot
 from tkpk.choices import AuditAction
 
 from .identity import check_nik
@@ -69,19 +69,9 @@ def household_create(*, user, data: dict, request=None) -> Household:
 
 @transaction.atomic
 def household_update(*, user, household: Household, data: dict, request=None) -> Household:
-    before = snapshot(household, HOUSEHOLD_FIELDS)
-    for name, value in data.items():
-        if name not in HOUSEHOLD_FIELDS:
-            raise ValueError(f"{name} is not an editable household field")
-        setattr(household, name, value)
-    household.full_clean()
-    household.save()
-    changes = model_changes(before, snapshot(household, HOUSEHOLD_FIELDS))
-    if changes:
-        audit_record(
-            actor=user, action=AuditAction.UPDATE, obj=household, changes=changes, request=request
-        )
-    return household
+    return audited_update(
+        user=user, obj=household, data=data, fields=HOUSEHOLD_FIELDS, request=request
+    )
 
 
 @transaction.atomic

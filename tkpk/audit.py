@@ -68,3 +68,21 @@ def _jsonable(value):
     if isinstance(value, models.Model):
         return str(value)
     return str(value)
+
+
+def audited_update(*, user, obj: models.Model, data: dict, fields: list[str], request=None):
+    """Set the given fields (only those listed as editable), validate, save, and audit what
+    actually changed. The caller wraps it in its transaction."""
+    before = snapshot(obj, fields)
+    for name, value in data.items():
+        if name not in fields:
+            raise ValueError(f"{name} is not an editable field of {obj._meta.label}")
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    changes = model_changes(before, snapshot(obj, fields))
+    if changes:
+        audit_record(
+            actor=user, action=AuditAction.UPDATE, obj=obj, changes=changes, request=request
+        )
+    return obj

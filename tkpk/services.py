@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .audit import audit_record, model_changes, snapshot
+from .audit import audit_record, audited_update, model_changes, snapshot
 from .choices import AuditAction
 from .models import Agency, Region, RegionDataset, User
 from .roles import ROLES
@@ -157,19 +157,7 @@ def agency_create(
 @transaction.atomic
 def agency_update(*, user, agency: Agency, data: dict, request=None) -> Agency:
     """Change an agency's fields (only those in AGENCY_FIELDS) and audit the difference."""
-    before = snapshot(agency, AGENCY_FIELDS)
-    for name, value in data.items():
-        if name not in AGENCY_FIELDS:
-            raise ValueError(f"{name} is not an editable agency field")
-        setattr(agency, name, value)
-    agency.full_clean()
-    agency.save()
-    changes = model_changes(before, snapshot(agency, AGENCY_FIELDS))
-    if changes:
-        audit_record(
-            actor=user, action=AuditAction.UPDATE, obj=agency, changes=changes, request=request
-        )
-    return agency
+    return audited_update(user=user, obj=agency, data=data, fields=AGENCY_FIELDS, request=request)
 
 
 USER_FIELDS = ["username", "first_name", "last_name", "email", "agency", "position", "is_active"]
