@@ -129,10 +129,11 @@ class Loader:
                 cursor.execute(
                     f"""CREATE TEMPORARY TABLE {FAMILIES} AS
                         SELECT {", ".join(f"s.{c.strip()}" for c in columns.split(","))},
-                               false AS has_problems
+                               h.has_problems
                         FROM {STAGING} s JOIN (
                             SELECT COALESCE(MIN(row_no) FILTER (WHERE relation = 1),
-                                            MIN(row_no)) AS head
+                                            MIN(row_no)) AS head,
+                                   bool_or(warnings <> '[]') AS has_problems
                             FROM {STAGING} GROUP BY kk
                         ) h ON s.row_no = h.head"""
                 )
@@ -146,11 +147,10 @@ class Loader:
                             ) AS n FROM {STAGING} s
                         ) ranked WHERE n = 1"""
                 )
-            true = "true" if self.postgres else "1"
-            cursor.execute(
-                f"""UPDATE {FAMILIES} SET has_problems = {true}
-                    WHERE kk IN (SELECT kk FROM {STAGING} WHERE warnings <> '[]')"""
-            )
+                cursor.execute(
+                    f"""UPDATE {FAMILIES} SET has_problems = 1
+                        WHERE kk IN (SELECT kk FROM {STAGING} WHERE warnings <> '[]')"""
+                )
 
     # -- comparing and counting ---------------------------------------------------------------
     def _family_changed(self, existing: str, new: str) -> str:
