@@ -13,16 +13,12 @@ from django.utils.translation import gettext as _
 
 from tkpk.audit import audit_record
 from tkpk.choices import AuditAction
+from tkpk.spreadsheets import formula_safe
 
 from .resources import PersonExportResource
 from .selectors import household_list
 
 FORMATS = ("csv", "xlsx")
-
-
-def _safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def export_households(
@@ -43,7 +39,7 @@ def export_households(
         writer = csv.writer(text)
         writer.writerow(header)
         for person in people.iterator(chunk_size=2000):
-            writer.writerow([_safe(v) for v in resource.export_resource(person)])
+            writer.writerow([formula_safe(v) for v in resource.export_resource(person)])
             rows += 1
             if progress and rows % 10000 == 0:
                 progress(rows)
@@ -57,7 +53,7 @@ def export_households(
         sheet.append(header)
         for person in people.iterator(chunk_size=2000):
             # Every cell as text: NIKs must not become numbers, formulas must not run.
-            sheet.append([_safe(v) for v in resource.export_resource(person)])
+            sheet.append([formula_safe(v) for v in resource.export_resource(person)])
             rows += 1
             if progress and rows % 10000 == 0:
                 progress(rows)

@@ -9,7 +9,7 @@ from tkpk.models import Region
 
 from .choices import DataSource
 from .identity import check_kk, check_nik, message_for
-from .importing.rows import FIELD_ALIASES, REQUIRED_FIELDS
+from .importing.rows import FIELD_ALIASES, FIELD_LABELS, REQUIRED_FIELDS
 from .models import Household, Person
 
 
@@ -151,25 +151,3 @@ class ImportMappingForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("map_") and value != ""
         }
-
-
-FIELD_LABELS = {
-    "source_id": _("ID in the source"),
-    "province": _("Province"),
-    "regency": _("Regency/city"),
-    "district": _("District (kecamatan)"),
-    "village": _("Village (desa/kelurahan)"),
-    "address": _("Address"),
-    "dusun": _("Dusun"),
-    "rt": "RT",
-    "rw": "RW",
-    "kk": _("No. KK"),
-    "nik": _("NIK"),
-    "name": _("Name"),
-    "birth_date": _("Date of birth"),
-    "birth_place": _("Place of birth"),
-    "sex": _("Sex"),
-    "mother_name": _("Mother's name"),
-    "relation": _("Relation to the head (SHDK)"),
-    "decile": _("Decile"),
-}

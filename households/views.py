@@ -12,6 +12,7 @@ from django.views import View
 
 from tkpk.choices import JobStatus
 from tkpk.jobs import job_start
+from tkpk.pagination import page_without_count
 
 from .exporting import FORMATS, export_households
 from .forms import HouseholdForm, ImportMappingForm, ImportUploadForm, MemberFormSet
@@ -34,21 +35,11 @@ class HouseholdListView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request):
         filterset = household_list(user=request.user, filters=request.GET, request=request)
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        try:
-            page = max(1, int(request.GET.get("page", 1)))
-        except ValueError:
-            page = 1
-        offset = (page - 1) * PAGE_SIZE
-        rows = list(queryset[offset : offset + PAGE_SIZE + 1])
-        params = request.GET.copy()
-        params.pop("page", None)
+        page = page_without_count(queryset, request, per_page=PAGE_SIZE)
         context = {
             "filter": filterset,
-            "households": rows[:PAGE_SIZE],
-            "page_number": page,
-            "has_next": len(rows) > PAGE_SIZE,
-            "has_previous": page > 1,
-            "querystring": params.urlencode(),
+            "households": page.pop("rows"),
+            **page,
             "export_formats": FORMATS,
         }
         template = (

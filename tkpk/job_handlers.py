@@ -16,6 +16,7 @@ from .jobs import JobError, JobOutcome, job_kind, job_progress
 from .models import Job, User
 from .selectors import audit_event_list
 from .services import RegionCodeUnknown, regions_load
+from .spreadsheets import formula_safe
 
 
 @job_kind("regions.load", label=gettext_lazy("Load Kemendagri region data"), time_limit=1800)
@@ -42,14 +43,6 @@ def load_regions(job: Job) -> JobOutcome:
         message=_("Regions loaded: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
         % counts,
     )
-
-
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in exported text."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 @job_kind("audit.export", label=gettext_lazy("Export the audit trail"), time_limit=1800)
@@ -84,13 +77,15 @@ def export_audit(job: Job) -> JobOutcome:
         writer.writerow(
             [
                 timezone.localtime(event.at).isoformat(timespec="seconds"),
-                _csv_safe(event.actor_username),
+                formula_safe(event.actor_username),
                 event.get_action_display(),
                 event.content_type.model if event.content_type else "",
                 event.object_id,
-                _csv_safe(event.object_repr),
-                _csv_safe(event.summary),
-                _csv_safe(json.dumps(event.changes, ensure_ascii=False) if event.changes else ""),
+                formula_safe(event.object_repr),
+                formula_safe(event.summary),
+                formula_safe(
+                    json.dumps(event.changes, ensure_ascii=False) if event.changes else ""
+                ),
                 event.ip_address or "",
             ]
         )

@@ -236,14 +236,25 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
-def jobs_fail_stale(*, older_than: timedelta | None = None) -> int:
-    """Fail every running job whose heartbeat is older than the limit; returns how many."""
+def job_is_stale(job: Job) -> bool:
+    """A running job whose heartbeat is older than the limit (checked without a query)."""
+    limit = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    return job.status == JobStatus.RUNNING and (
+        job.heartbeat_at is None or job.heartbeat_at < limit
+    )
+
+
+def jobs_fail_stale(*, older_than: timedelta | None = None, job: Job | None = None) -> int:
+    """Fail every running job (or just `job`) whose heartbeat is older than the limit;
+    returns how many."""
     if older_than is None:
         older_than = timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
     cutoff = timezone.now() - older_than
     stale = Job.objects.filter(status=JobStatus.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
     )
+    if job is not None:
+        stale = stale.filter(pk=job.pk)
     count = stale.update(
         status=JobStatus.FAILED, message=str(STALE_MESSAGE), finished_at=timezone.now()
     )

@@ -13,10 +13,11 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from .audit import audit_record
-from .choices import AuditAction, JobStatus
+from .choices import AuditAction
 from .home import panels_for
-from .jobs import job_cancel, job_start, jobs_fail_stale
+from .jobs import job_cancel, job_is_stale, job_start, jobs_fail_stale
 from .models import Job
+from .pagination import page_without_count
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
 from .selectors import agency_list, audit_event_list, job_list, region_summary
 
@@ -53,18 +54,10 @@ class AuditEventListView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request):
         filterset = audit_event_list(user=request.user, filters=request.GET)
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        # A page of the trail without a full COUNT(*): "next" is known by fetching one row more.
-        page_number = _page_number(request)
-        offset = (page_number - 1) * self.paginate_by
-        rows = list(queryset.select_related("actor")[offset : offset + self.paginate_by + 1])
-        context = {
-            "filter": filterset,
-            "events": rows[: self.paginate_by],
-            "page_number": page_number,
-            "has_next": len(rows) > self.paginate_by,
-            "has_previous": page_number > 1,
-            "querystring": _querystring_without_page(request),
-        }
+        page = page_without_count(
+            queryset.select_related("actor"), request, per_page=self.paginate_by
+        )
+        context = {"filter": filterset, "events": page.pop("rows"), **page}
         template = "tkpk/_audit_table.html" if request.htmx else "tkpk/audit_list.html"
         return render(request, template, context)
 
@@ -108,10 +101,10 @@ class JobProgressView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
-        if job.status == JobStatus.RUNNING:
-            # Polling is also a chance to notice a dead worker without waiting for beat.
-            if jobs_fail_stale():
-                job.refresh_from_db()
+        # Polling is also a chance to notice a dead worker without waiting for beat; the row is
+        # written only when this job's heartbeat has really stopped.
+        if job_is_stale(job) and jobs_fail_stale(job=job):
+            job.refresh_from_db()
         refresh = request.GET.get("refresh") == "1"
         if refresh and job.is_finished:
             # The page around the partial depends on the outcome (e.g. the import buttons).
@@ -202,16 +195,3 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
-
-
-def _querystring_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

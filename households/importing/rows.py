@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tkpk.models import Region
 
@@ -72,6 +73,28 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "decile": ["desil", "desil_kemensos", "desil_nasional", "peringkat_desil"],
 }
 REQUIRED_FIELDS = ["kk", "nik", "name", "village"]
+
+# What each field is called on screen (the mapping form, the "columns not found" message).
+FIELD_LABELS = {
+    "source_id": gettext_lazy("ID in the source"),
+    "province": gettext_lazy("Province"),
+    "regency": gettext_lazy("Regency/city"),
+    "district": gettext_lazy("District (kecamatan)"),
+    "village": gettext_lazy("Village (desa/kelurahan)"),
+    "address": gettext_lazy("Address"),
+    "dusun": gettext_lazy("Dusun"),
+    "rt": "RT",
+    "rw": "RW",
+    "kk": gettext_lazy("No. KK"),
+    "nik": gettext_lazy("NIK"),
+    "name": gettext_lazy("Name"),
+    "birth_date": gettext_lazy("Date of birth"),
+    "birth_place": gettext_lazy("Place of birth"),
+    "sex": gettext_lazy("Sex"),
+    "mother_name": gettext_lazy("Mother's name"),
+    "relation": gettext_lazy("Relation to the head (SHDK)"),
+    "decile": gettext_lazy("Decile"),
+}
 
 
 def detect_mapping(header: list[str]) -> dict[str, int]:

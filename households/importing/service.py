@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from tkpk.audit import audit_record
 from tkpk.choices import AuditAction
+from tkpk.spreadsheets import formula_safe
 
 from .loader import Loader
 from .parallel import can_fork, parse_in_parallel, worker_count
 from .reader import FileProblem, open_table
 from .rows import (
     FIELD_ALIASES,
+    FIELD_LABELS,
     STAGING_COLUMNS,
     RegionResolver,
     RowParser,
@@ -30,13 +32,6 @@ BATCH_ROWS = 5000
 # Files from this size on are validated by several processes (households.importing.parallel).
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 FIRST_ERRORS = 20
-
-FIELD_LABELS = {
-    "kk": "No. KK",
-    "nik": "NIK",
-    "name": _("name"),
-    "village": _("village"),
-}
 
 
 @dataclass
@@ -282,7 +277,7 @@ class _RejectWriter:
             return
         values = ["" if c is None else str(c) for c in cells[: len(self.header)]]
         values += [""] * (len(self.header) - len(values))
-        self.writer.writerow([*map(_formula_safe, values), row_no, "; ".join(reasons)])
+        self.writer.writerow([*map(formula_safe, values), row_no, "; ".join(reasons)])
 
     def write_staged(self, staged: dict, mapping: dict[str, int], reasons) -> None:
         """A row that was refused after staging (a repeated NIK), written back into the file's
@@ -300,10 +295,6 @@ class _RejectWriter:
         if self.writer is not None:
             self.text.flush()
             self.text.detach()
-
-
-def _formula_safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 __all__ = [

@@ -70,3 +70,12 @@ def test_stale_sweep_fails_only_running_jobs_whose_heartbeat_stopped(cast):
         alive.pk: JobStatus.RUNNING,
         queued.pk: JobStatus.QUEUED,
     }
+
+
+def test_the_stale_check_of_one_job_leaves_other_jobs_alone(cast):
+    long_ago = timezone.now() - timedelta(hours=1)
+    mine = Job.objects.create(kind="test.count", status=JobStatus.RUNNING, heartbeat_at=long_ago)
+    other = Job.objects.create(kind="test.count", status=JobStatus.RUNNING, heartbeat_at=long_ago)
+    assert jobs_fail_stale(job=mine) == 1
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert statuses == {mine.pk: JobStatus.FAILED, other.pk: JobStatus.RUNNING}
