@@ -7,6 +7,7 @@ import csv
 import io
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +16,38 @@ from tkpk.audit import audit_record
 from tkpk.choices import AuditAction
 from tkpk.spreadsheets import formula_safe
 
-from .resources import PersonExportResource
+from .models import Person
+from .privacy import sees_full_identity
+from .resources import PersonExportResource, export_resource_for
 from .selectors import household_list
 
 FORMATS = ("csv", "xlsx")
+
+
+class ExportTooLarge(Exception):
+    """A role without full NIKs asked for more people than OPERATOR_EXPORT_MAX_ROWS."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+        self.message = _(
+            "An export by your role may hold at most %(limit)s people. Narrow the filters "
+            "(a village, a decile) and export again, or ask the TKPK secretariat."
+        ) % {"limit": f"{limit:,}".replace(",", ".")}
+
+
+def export_limit(user) -> int | None:
+    """The most people this user may export at once (None: no limit)."""
+    return None if sees_full_identity(user) else settings.OPERATOR_EXPORT_MAX_ROWS
+
+
+def export_is_within_limit(*, user, households) -> bool:
+    """Whether the people of these households fit the user's export limit (reads at most
+    limit + 1 rows, never a full count)."""
+    limit = export_limit(user)
+    if limit is None:
+        return True
+    return not Person.objects.filter(household__in=households)[limit : limit + 1].exists()
 
 
 def export_households(
@@ -29,7 +58,10 @@ def export_households(
         raise ValueError(file_format)
     filterset = household_list(user=user, filters=filters)
     households = filterset.qs.values("pk") if filterset.is_valid() else filterset.queryset.none()
-    resource = PersonExportResource(full_nik=user.has_perm("households.view_full_nik"))
+    if not export_is_within_limit(user=user, households=households):
+        raise ExportTooLarge(export_limit(user))
+    full_identity = sees_full_identity(user)
+    resource = export_resource_for(full_identity=full_identity)
     people = PersonExportResource.queryset_for(households)
     header = resource.get_export_headers()
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024, mode="w+b")
@@ -65,7 +97,11 @@ def export_households(
         request=request,
         summary=_("Export of the household list: %(n)s people (%(format)s).")
         % {"n": rows, "format": file_format.upper()},
-        changes={"filters": {k: v for k, v in filters.items() if v}, "rows": rows},
+        changes={
+            "filters": {k: v for k, v in filters.items() if v},
+            "rows": rows,
+            "masked": not full_identity,
+        },
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return f"keluarga-{stamp}.{file_format}", File(spool), rows

@@ -12,6 +12,7 @@ from tkpk.models import Region
 
 from .choices import DECILE_CHOICES, DataSource, HouseholdStatus
 from .models import Household, Person
+from .privacy import sees_full_identity
 
 DIGITS = re.compile(r"^[0-9]+$")
 
@@ -57,13 +58,36 @@ class HouseholdFilter(django_filters.FilterSet):
         model = Household
         fields = ["q", "kecamatan", "desa", "decile", "source", "status", "has_problems"]
 
+    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.full_identity = sees_full_identity(user)
+        #: Why a search was refused (a number searched by a role that may not), for the page.
+        self.refusal: str = ""
+
+    @property
+    def number_searched(self) -> str:
+        """The NIK / No. KK digits searched for, if `q` is a number ("" for a name search)."""
+        value = (self.data.get("q") or "").strip().replace(" ", "")
+        return value if DIGITS.match(value) else ""
+
     def search(self, queryset, name, value):
         """A 16-digit number is a NIK or a No. KK; a shorter number their beginning; text the
-        beginning of a member's name (served by the upper(name) index)."""
+        beginning of a member's name (served by the upper(name) index).
+
+        Numbers are searched only by roles that may see full NIKs (and the view audits each such
+        search): for any other role a prefix search is an oracle that recovers a masked NIK digit
+        by digit (households.privacy). They search by name, and check an exact NIK on the NIK
+        check page, which answers yes or no."""
         value = value.strip().replace(" ", "")
         if not value:
             return queryset
         if DIGITS.match(value):
+            if not self.full_identity:
+                self.refusal = _(
+                    "Your role cannot search by NIK or No. KK. Search by name, or check the "
+                    "exact NIK that a beneficiary gave you with “Check a NIK”."
+                )
+                return queryset.none()
             if len(value) == 16:
                 member = Person.objects.filter(household=OuterRef("pk")).filter(
                     Q(nik=value) | Q(temporary_number=value)

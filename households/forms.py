@@ -11,6 +11,8 @@ from .choices import DataSource
 from .identity import check_kk, check_nik, message_for
 from .importing.rows import FIELD_ALIASES, FIELD_LABELS, REQUIRED_FIELDS
 from .models import Household, Person
+from .privacy import nik_shown, sees_full_identity
+from .services import nik_owner
 
 
 class BootstrapMixin:
@@ -57,6 +59,10 @@ class HouseholdForm(BootstrapMixin, forms.ModelForm):
 
 
 class PersonForm(BootstrapMixin, forms.ModelForm):
+    """One member of a family. A stored member's NIK is never printed into the page: the field
+    starts empty with the masked NIK as its placeholder (an audited reveal shows it), empty keeps
+    the stored number, and a changed NIK is typed in full."""
+
     nik = forms.CharField(label=_("NIK"), max_length=40)
 
     class Meta:
@@ -73,16 +79,27 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.request = user, request
         if self.instance.pk:
-            self.initial["nik"] = self.instance.identity_number
+            self.initial["nik"] = ""  # never the stored number (model_to_dict would put it)
+            field = self.fields["nik"]
+            field.required = False
+            field.help_text = _("Leave empty to keep the NIK; type a new one in full to change it.")
+            field.widget.attrs["placeholder"] = nik_shown(
+                self.instance.identity_number, full_identity=sees_full_identity(user)
+            )
+            field.widget.attrs["autocomplete"] = "off"
         self.nik_warnings: list[str] = []
 
     def clean(self):
         data = super().clean()
         raw = data.get("nik")
-        if raw is None:
+        if not raw and self.instance.pk:
+            # Kept as stored: checked again only against a corrected birth date or sex.
+            raw = self.instance.identity_number
+        if not raw:
             return data
         result = check_nik(raw, birth_date=data.get("birth_date"), sex=data.get("sex") or None)
         if result.temporary:
@@ -92,15 +109,25 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
                 self.add_error("nik", message_for(code))
         else:
             data["nik"], data["temporary_number"] = result.nik, None
-            clash = Person.objects.filter(nik=result.nik).exclude(pk=self.instance.pk).first()
-            if clash:
-                self.add_error(
-                    "nik",
-                    _("This NIK already belongs to %(name)s (No. KK %(kk)s).")
-                    % {"name": clash.name, "kk": clash.household.kk_number},
-                )
+            if result.nik != self.instance.nik:
+                self.check_not_taken(result.nik)
         self.nik_warnings = [message_for(code) for code in result.warnings]
         return data
+
+    def check_not_taken(self, nik: str) -> None:
+        owner = nik_owner(
+            user=self.user, nik=nik, exclude_pk=self.instance.pk, request=self.request
+        )
+        if owner is None:
+            return
+        if sees_full_identity(self.user):
+            message = _("This NIK already belongs to %(name)s (No. KK %(kk)s).") % {
+                "name": owner.name,
+                "kk": owner.household.kk_number,
+            }
+        else:
+            message = _("This NIK is already registered to another person.")
+        self.add_error("nik", message)
 
     def _post_clean(self):
         # The model's own validation runs in the service (person_save), with the cleaned NIK.
@@ -151,3 +178,22 @@ class ImportMappingForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("map_") and value != ""
         }
+
+
+class NikCheckForm(BootstrapMixin, forms.Form):
+    """The exact NIK a beneficiary gave: 16 digits, checked like every NIK."""
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=40,
+        help_text=_("The 16-digit NIK from the beneficiary's KTP or KK."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_nik(self):
+        result = check_nik(self.cleaned_data["nik"])
+        if result.temporary:
+            return result.nik
+        if result.errors:
+            raise forms.ValidationError([message_for(code) for code in result.errors])
+        return result.nik

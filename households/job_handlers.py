@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from tkpk.jobs import JobError, JobOutcome, job_kind, job_progress
 from tkpk.models import Job, User
 
-from .exporting import export_households
+from .exporting import ExportTooLarge, export_households
 from .importing.reader import FileProblem
 from .importing.service import ImportOptions, ImportRefused, household_import_run
 from .models import HouseholdImport
@@ -106,12 +106,15 @@ def _attach_rejects(job: Job, rejects, count: int) -> None:
 @job_kind("households.export", label=gettext_lazy("Export of the household list"), time_limit=3600)
 def export_list(job: Job) -> JobOutcome:
     user = User.objects.get(pk=job.created_by_id)
-    name, file, rows = export_households(
-        user=user,
-        filters=job.params.get("filters") or {},
-        file_format=job.params.get("format", "xlsx"),
-        progress=lambda done: job_progress(job, done=done),
-    )
+    try:
+        name, file, rows = export_households(
+            user=user,
+            filters=job.params.get("filters") or {},
+            file_format=job.params.get("format", "xlsx"),
+            progress=lambda done: job_progress(job, done=done),
+        )
+    except ExportTooLarge as exc:
+        raise JobError(exc.message) from None
     return JobOutcome(
         counts={"rows": rows},
         message=_("%(n)s people exported.") % {"n": rows},

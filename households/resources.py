@@ -1,10 +1,11 @@
-"""django-import-export resource of the registry's export: one row per person, with DTKS-style
-column names, so that an exported file imports back unchanged."""
+"""django-import-export resources of the registry's export: one row per person, with DTKS-style
+column names, so that an exported file imports back unchanged. A role that does not see full NIKs
+gets `RestrictedPersonExportResource`: what households.privacy allows it, no more."""
 
 from import_export import fields, resources
 
-from .identity import mask_nik
 from .models import Person
+from .privacy import age_in_years, kk_shown, nik_shown
 
 
 class PersonExportResource(resources.ModelResource):
@@ -52,13 +53,8 @@ class PersonExportResource(resources.ModelResource):
             "desil",
         ]
 
-    def __init__(self, *, full_nik: bool):
-        super().__init__()
-        self.full_nik = full_nik
-
     def dehydrate_nomor_nik(self, person):
-        number = person.identity_number
-        return number if self.full_nik else mask_nik(number)
+        return person.identity_number
 
     def dehydrate_kode_desa(self, person):
         return person.household.village.code
@@ -73,3 +69,46 @@ class PersonExportResource(resources.ModelResource):
             .select_related("household__village__parent")
             .order_by("household__kk_number", "relation", "pk")
         )
+
+
+class RestrictedPersonExportResource(PersonExportResource):
+    """The export of a role without view_full_nik (Operator SKPD): NIK and No. KK masked, the age
+    instead of the birth date, no mother's name (households.privacy has the arithmetic)."""
+
+    umur = fields.Field(column_name="umur")
+
+    class Meta:
+        model = Person
+        fields = export_order = [
+            "iddtks",
+            "kecamatan",
+            "kode_desa",
+            "desa_kelurahan",
+            "alamat",
+            "dusun",
+            "rt",
+            "rw",
+            "nomor_kk",
+            "nomor_nik",
+            "nama",
+            "umur",
+            "tempat_lahir",
+            "jenis_kelamin",
+            "hubungan_keluarga",
+            "desil",
+        ]
+
+    def dehydrate_nomor_nik(self, person):
+        return nik_shown(person.identity_number, full_identity=False)
+
+    def dehydrate_nomor_kk(self, person):
+        return kk_shown(person.household.kk_number, full_identity=False)
+
+    def dehydrate_umur(self, person):
+        age = age_in_years(person.birth_date)
+        return "" if age is None else age
+
+
+def export_resource_for(*, full_identity: bool) -> PersonExportResource:
+    """The export resource of a role."""
+    return PersonExportResource() if full_identity else RestrictedPersonExportResource()

@@ -27,7 +27,7 @@ def household_list(*, user, filters: dict | None = None, request=None) -> Househ
         )
         .order_by("kk_number")
     )
-    return HouseholdFilter(filters or {}, queryset=queryset, request=request)
+    return HouseholdFilter(filters or {}, queryset=queryset, user=user, request=request)
 
 
 def household_detail(*, user, pk: int) -> QuerySet[Household]:

@@ -3,13 +3,21 @@ Bulk loading is households.importing.service."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from tkpk.audit import audit_record, audited_update, model_changes, snapshot
 from tkpk.choices import AuditAction
+from tkpk.models import AuditEvent
 
 from .identity import check_nik
 from .models import Household, Person
+from .privacy import sees_full_identity
 
 HOUSEHOLD_FIELDS = [
     "kk_number",
@@ -118,3 +126,69 @@ def nik_reveal(*, user, person: Person, request=None) -> str:
         summary=str(person.household),
     )
     return person.identity_number
+
+
+def nik_search_record(*, user, query: str, matches: int, more: bool, request=None) -> None:
+    """Audit one search of the registry by NIK or No. KK (exact or prefix): who, what and how
+    many families it found on the page shown (`more`: the page was full and there are more)."""
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH_NIK,
+        request=request,
+        summary=f"{query} ({matches}{'+' if more else ''})",
+        changes={"query": query, "matches": matches, "more": more},
+    )
+
+
+class NikCheckLimitReached(Exception):
+    """The user has checked as many NIKs as the hourly limit allows."""
+
+
+def nik_checks_left(*, user) -> int:
+    """How many NIK checks the user may still make in the current hour."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    used = AuditEvent.objects.filter(
+        actor=user, action=AuditAction.CHECK_NIK, at__gte=since
+    ).count()
+    return max(settings.NIK_CHECK_PER_HOUR - used, 0)
+
+
+@transaction.atomic
+def nik_check(*, user, nik: str, request=None) -> bool:
+    """Whether this exact NIK (or temporary number) is in the registry: the only NIK lookup open
+    to roles that do not see full NIKs, answered yes or no, audited and rate-limited so that it
+    cannot enumerate the 3.6 million candidates a masked NIK leaves (households.privacy).
+
+    The caller passes a NIK already checked by identity.check_nik."""
+    # Serialise a user's checks so that parallel requests cannot pass the limit together.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if nik_checks_left(user=user) <= 0:
+        raise NikCheckLimitReached
+    found = Person.objects.filter(Q(nik=nik) | Q(temporary_number=nik)).exists()
+    audit_record(
+        actor=user,
+        action=AuditAction.CHECK_NIK,
+        request=request,
+        summary=nik,
+        changes={"nik": nik, "found": found},
+    )
+    return found
+
+
+def nik_owner(*, user, nik: str, exclude_pk: int | None = None, request=None) -> Person | None:
+    """The person who already holds this NIK (a form's "already registered" check), audited
+    as a lookup by NIK. Only a role that sees full NIKs may be told who it is (see
+    `nik_owner_message`); for the others the answer is only that it is taken."""
+    owner = (
+        Person.objects.filter(nik=nik).exclude(pk=exclude_pk).select_related("household").first()
+    )
+    if owner is not None:
+        audit_record(
+            actor=user,
+            action=AuditAction.SEARCH_NIK,
+            obj=owner if sees_full_identity(user) else None,
+            request=request,
+            summary=f"{nik} (1)",
+            changes={"query": nik, "matches": 1, "more": False, "form": True},
+        )
+    return owner

@@ -351,7 +351,14 @@ def test_the_secretariat_finds_a_family_by_a_members_nik_and_corrects_it(page, l
     page.locator("input[name=address]").fill("Jl. Contoh 11")
     rina = page.get_by_test_id("member-form").filter(has_text="Rina Contoh")
     expect(rina).to_have_count(1)
-    expect(rina.locator("input[name$='-nik']")).to_have_value("6308015006100003")
+    # The form prints no NIK: empty keeps it, the placeholder is masked, the eye is audited.
+    rina_nik = rina.locator("input[name$='-nik']")
+    expect(rina_nik).to_have_value("")
+    expect(rina_nik).to_have_attribute("placeholder", "6308**********03")
+    expect(page.locator("main")).not_to_contain_text("6308015006100003")
+    with page.expect_response(lambda response: "/nik/" in response.url):
+        rina.get_by_test_id("form-nik-reveal").click()
+    expect(rina.get_by_test_id("nik-full")).to_have_text("6308015006100003")
     rina.locator("input[name$='-name']").fill("Rina Contoh Lestari")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -442,3 +449,51 @@ def test_an_empty_file_is_refused_with_a_message_and_stores_nothing(page, live_s
     shot(page, "import_empty")
     assert not HouseholdImport.objects.exists()
     assert not Job.objects.exists()
+
+
+def test_an_operator_finds_a_family_by_name_and_checks_a_nik_but_cannot_search_by_number(
+    page, live_server, cast
+):
+    """Issue 7: an Operator SKPD searches by name and sees masked numbers; a number typed into
+    the search is refused with a way out; the NIK check answers yes or no, nothing more."""
+    regions_load(within="63.08")
+    household_import_run(
+        fileobj=io.BytesIO(csv_bytes(family_rows())),
+        name="keluarga.csv",
+        options=ImportOptions(source="dtks"),
+        user=cast.secretariat,
+    )
+    base = live_server.url
+    login(page, base, cast.officer_a.username)
+    page.goto(base + reverse("households:household_list"))
+    households = page.get_by_test_id("household-table")
+    expect(households).not_to_contain_text(FAMILY_A_KK)
+
+    search = page.get_by_test_id("household-search")
+    search.click()
+    with page.expect_response(lambda r: "q=63080145" in r.url):
+        search.press_sequentially("63080145")
+    expect(page.get_by_test_id("search-refused")).to_be_visible()
+    expect(page.locator("#household-table tbody tr")).to_have_count(0)
+
+    search.fill("")
+    with page.expect_response(lambda r: "q=siti" in r.url):
+        search.press_sequentially("siti")
+    expect(page.locator("#household-table tbody tr")).to_have_count(1)
+    with page.expect_navigation():
+        page.locator("#household-table tbody a").first.click()
+    members = page.get_by_test_id("member-table")
+    expect(members).to_contain_text("Siti Contoh")
+    expect(members).not_to_contain_text(SITI_NIK)
+    expect(members.get_by_test_id("nik-reveal")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("1987")
+
+    page.goto(base + reverse("households:nik_check"))
+    page.locator("input[name=nik]").fill(SITI_NIK)
+    page.get_by_test_id("nik-check-form").locator("button[type=submit]").click()
+    result = page.get_by_test_id("nik-check-result")
+    expect(result.locator(".alert-success")).to_contain_text(SITI_NIK)
+    expect(result).not_to_contain_text("Siti")
+    page.locator("input[name=nik]").fill("63080145048700")
+    page.get_by_test_id("nik-check-form").locator("button[type=submit]").click()
+    expect(result.locator(".alert-danger")).to_contain_text("16")

@@ -42,6 +42,8 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Delete")
     EXPORT = "export", _("Export")
     VIEW_NIK = "view_nik", _("View full NIK")
+    SEARCH_NIK = "search_nik", _("Search by NIK or No. KK")
+    CHECK_NIK = "check_nik", _("Check a NIK (yes/no)")
     IMPORT = "import", _("Import")
     LOGIN = "login", _("Sign in")
     LOGOUT = "logout", _("Sign out")

@@ -6,6 +6,8 @@ from households.filters import HouseholdFilter
 from households.models import Household
 from households.tests.factories import HouseholdFactory, PersonFactory
 from tkpk.models import Region
+from tkpk.roles import OPERATOR, SECRETARIAT
+from tkpk.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +28,18 @@ def families(hsu):
     return one, two
 
 
-def count(**data):
-    return HouseholdFilter(data, queryset=Household.objects.all()).qs.count()
+def searcher():
+    """The secretariat: a role that may search by NIK and No. KK."""
+    return UserFactory(username="searcher", role=SECRETARIAT)
+
+
+def count(user=None, **data):
+    user = user or searcher()
+    return HouseholdFilter(data, queryset=Household.objects.all(), user=user).qs.count()
 
 
 def test_an_empty_form_filters_nothing(families):
-    form = HouseholdFilter({}, queryset=Household.objects.all()).form
+    form = HouseholdFilter({}, queryset=Household.objects.all(), user=searcher()).form
     # The first option of every select is the empty "all" choice, selected by default.
     for name in ("decile", "source", "status", "has_problems", "kecamatan"):
         assert str(form[name]).split("<option")[1].startswith(' value=""'), name
@@ -65,3 +73,12 @@ def test_district_and_village_filters(families):
     assert count(kecamatan=str(district.pk)) == 1
     village = Region.objects.get(code="63.08.01.2003")
     assert count(desa=str(village.pk)) == 1
+
+
+@pytest.mark.parametrize("query", ["6308020203850002", "63080202", "6308010101200001", "6"])
+def test_a_role_without_full_niks_cannot_search_by_number(families, query):
+    operator = UserFactory(role=OPERATOR)
+    filterset = HouseholdFilter({"q": query}, queryset=Household.objects.all(), user=operator)
+    assert filterset.qs.count() == 0
+    assert filterset.refusal
+    assert count(user=operator, q="ahmad") == 1
