@@ -6,7 +6,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -14,14 +16,24 @@ from tkpk.choices import JobStatus
 from tkpk.jobs import job_start
 from tkpk.pagination import page_without_count
 
-from .exporting import FORMATS, export_households
-from .forms import HouseholdForm, ImportMappingForm, ImportUploadForm, MemberFormSet
-from .identity import MESSAGES, mask_nik, message_for
+from .exporting import FORMATS, ExportTooLarge, export_households, export_is_within_limit
+from .forms import HouseholdForm, ImportMappingForm, ImportUploadForm, MemberFormSet, NikCheckForm
+from .identity import MESSAGES, message_for
 from .importing.reader import FileProblem, open_table
 from .importing.rows import detect_mapping
 from .models import Household, HouseholdImport, Person
+from .privacy import age_in_years, kk_shown, nik_shown, sees_full_identity
 from .selectors import household_detail, household_list
-from .services import household_create, household_update, nik_reveal, person_save
+from .services import (
+    NikCheckLimitReached,
+    household_create,
+    household_update,
+    nik_check,
+    nik_checks_left,
+    nik_reveal,
+    nik_search_record,
+    person_save,
+)
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 10
@@ -36,6 +48,14 @@ class HouseholdListView(LoginRequiredMixin, PermissionRequiredMixin, View):
         filterset = household_list(user=request.user, filters=request.GET, request=request)
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         page = page_without_count(queryset, request, per_page=PAGE_SIZE)
+        if filterset.number_searched and not filterset.refusal:
+            nik_search_record(
+                user=request.user,
+                query=filterset.number_searched,
+                matches=len(page["rows"]),
+                more=page["has_next"],
+                request=request,
+            )
         context = {
             "filter": filterset,
             "households": page.pop("rows"),
@@ -55,19 +75,74 @@ class HouseholdDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         household = get_object_or_404(household_detail(user=request.user, pk=pk))
+        full_identity = sees_full_identity(request.user)
         members = [
-            (
-                person,
-                mask_nik(person.identity_number),
-                [message_for(code) for code in person.warnings if code in MESSAGES],
-            )
+            {
+                "person": person,
+                "nik": nik_shown(person.identity_number, full_identity=full_identity),
+                "age": age_in_years(person.birth_date),
+                # The NIK warnings tell about the NIK's date and sex (a placeholder date, a
+                # mismatch): only for the roles that see the NIK itself.
+                "warnings": [message_for(c) for c in person.warnings if c in MESSAGES]
+                if full_identity
+                else [],
+            }
             for person in household.members.all()
         ]
         return render(
             request,
             "households/household_detail.html",
-            {"household": household, "members": members},
+            {
+                "household": household,
+                "kk": kk_shown(household.kk_number, full_identity=full_identity),
+                "full_identity": full_identity,
+                "members": members,
+            },
         )
+
+
+class NikCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Is this exact NIK in the registry? Yes or no, audited and rate-limited: how a role that
+    does not see full NIKs checks the number a beneficiary gave it (households.privacy)."""
+
+    permission_required = "households.view_person"
+    template_name = "households/nik_check.html"
+
+    def get(self, request):
+        return self.render_page(request, NikCheckForm())
+
+    def post(self, request):
+        form = NikCheckForm(request.POST)
+        found = None
+        status = 200
+        if form.is_valid():
+            try:
+                found = nik_check(user=request.user, nik=form.cleaned_data["nik"], request=request)
+            except NikCheckLimitReached:
+                form.add_error(
+                    None,
+                    _(
+                        "You have checked %(n)s NIKs in the last hour, the most allowed. "
+                        "Try again later, or search by name."
+                    )
+                    % {"n": settings.NIK_CHECK_PER_HOUR},
+                )
+                status = 429
+        else:
+            status = 400
+        return self.render_page(request, form, found=found, status=status)
+
+    def render_page(self, request, form, *, found=None, status=200):
+        context = {
+            "form": form,
+            "found": found,
+            "checked": form.cleaned_data.get("nik") if form.is_bound and found is not None else "",
+            "checks_left": nik_checks_left(user=request.user),
+        }
+        if request.htmx:
+            # htmx swaps only 2xx answers: the partial carries the refusal itself.
+            return render(request, "households/_nik_check_result.html", context)
+        return render(request, self.template_name, context, status=status)
 
 
 class NikRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -83,6 +158,15 @@ class NikRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 class HouseholdEditMixin(LoginRequiredMixin, PermissionRequiredMixin):
     template_name = "households/household_form.html"
+
+    def members(self, request, data=None, instance=None):
+        """The member formset; its forms check NIKs as this user (lookups are audited)."""
+        return MemberFormSet(
+            data,
+            instance=instance,
+            prefix="members",
+            form_kwargs={"user": request.user, "request": request},
+        )
 
     def render_form(self, request, form, formset, household=None):
         return render(
@@ -127,11 +211,11 @@ class HouseholdCreateView(HouseholdEditMixin, View):
     permission_required = "households.add_household"
 
     def get(self, request):
-        return self.render_form(request, HouseholdForm(), MemberFormSet(prefix="members"))
+        return self.render_form(request, HouseholdForm(), self.members(request))
 
     def post(self, request):
         form = HouseholdForm(request.POST)
-        formset = MemberFormSet(request.POST, prefix="members")
+        formset = self.members(request, request.POST)
         if form.is_valid() and formset.is_valid():
             return self.save(request, form, formset)
         return self.render_form(request, form, formset)
@@ -148,14 +232,14 @@ class HouseholdUpdateView(HouseholdEditMixin, View):
         return self.render_form(
             request,
             HouseholdForm(instance=household),
-            MemberFormSet(instance=household, prefix="members"),
+            self.members(request, instance=household),
             household,
         )
 
     def post(self, request, pk):
         household = self.get_household(request, pk)
         form = HouseholdForm(request.POST, instance=household)
-        formset = MemberFormSet(request.POST, instance=household, prefix="members")
+        formset = self.members(request, request.POST, instance=household)
         if form.is_valid() and formset.is_valid():
             return self.save(request, form, formset, household)
         return self.render_form(request, form, formset, household)
@@ -177,6 +261,9 @@ class ExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if not filterset.is_valid():
             messages.error(request, _("The filters are not valid."))
             return redirect("households:household_list")
+        if not export_is_within_limit(user=request.user, households=filterset.qs.values("pk")):
+            messages.error(request, ExportTooLarge(settings.OPERATOR_EXPORT_MAX_ROWS).message)
+            return redirect(f"{reverse('households:household_list')}?{urlencode(filters)}")
         limit = settings.HOUSEHOLD_EXPORT_INLINE_ROWS
         big = Person.objects.filter(household__in=filterset.qs.values("pk"))[limit : limit + 1]
         if big.exists():
@@ -196,6 +283,7 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """Step 1 of an import: upload the file; it is checked before anything else happens."""
 
     permission_required = "households.add_householdimport"
+    max_request_bytes = settings.HOUSEHOLD_IMPORT_MAX_BYTES + 1024 * 1024  # the file and the form
 
     def get(self, request):
         recent = HouseholdImport.objects.filter(uploaded_by=request.user)[:5]
