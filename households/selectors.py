@@ -1,11 +1,18 @@
 """Reads of the registry, scoped by user."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from tkpk.models import AuditEvent
 
 from .choices import Relation
 from .filters import HouseholdFilter
 from .models import Household, Person
+from .privacy import sees_full_identity
+
+HISTORY_ROWS = 50
 
 
 def household_list(*, user, filters: dict | None = None, request=None) -> HouseholdFilter:
@@ -68,3 +75,44 @@ def registry_summary(*, user) -> dict:
             .order_by("decile")
         ),
     }
+
+
+def household_history(*, user, household: Household, members) -> list[dict]:
+    """What changed on the family and its members, newest first: imports (one event per record
+    they changed) and corrections by hand. For the roles that see full identities only: old and
+    new values include birth dates."""
+    if not sees_full_identity(user):
+        return []
+    types = ContentType.objects.get_for_models(Household, Person)
+    events = (
+        AuditEvent.objects.filter(
+            Q(content_type=types[Household], object_id=str(household.pk))
+            | Q(content_type=types[Person], object_id__in=[str(m.pk) for m in members])
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:HISTORY_ROWS]
+    )
+    people = {str(m.pk): m for m in members}
+    rows = []
+    for event in events:
+        model = Household if event.content_type_id == types[Household].pk else Person
+        rows.append(
+            {
+                "event": event,
+                "record": household.kk_number if model is Household else event.object_repr,
+                "person": people.get(event.object_id) if model is Person else None,
+                "changes": [
+                    (_field_label(model, name), values[0], values[1])
+                    for name, values in sorted(event.changes.items())
+                    if isinstance(values, list) and len(values) == 2
+                ],
+            }
+        )
+    return rows
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name

@@ -23,7 +23,7 @@ from .importing.reader import FileProblem, open_table
 from .importing.rows import detect_mapping
 from .models import Household, HouseholdImport, Person
 from .privacy import age_in_years, kk_shown, nik_shown, sees_full_identity
-from .selectors import household_detail, household_list
+from .selectors import household_detail, household_history, household_list
 from .services import (
     NikCheckLimitReached,
     household_create,
@@ -89,6 +89,9 @@ class HouseholdDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
             }
             for person in household.members.all()
         ]
+        history = household_history(
+            user=request.user, household=household, members=household.members.all()
+        )
         return render(
             request,
             "households/household_detail.html",
@@ -97,6 +100,7 @@ class HouseholdDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 "kk": kk_shown(household.kk_number, full_identity=full_identity),
                 "full_identity": full_identity,
                 "members": members,
+                "history": history,
             },
         )
 

@@ -115,6 +115,8 @@ def test_the_household_import_works_on_sqlite_and_twice_changes_nothing(embedded
         "people_updated": 0,
         "people_unchanged": counts["people_new"],
         "rejected": counts["rejected"],
+        "held_for_review": 0,
+        "held_by_kind": {"move": 0, "rename": 0, "identity": 0},
     }
     with sqlite3.connect(tmp_path / "tkpk.sqlite3") as db:
         assert (

@@ -40,5 +40,7 @@ def test_exporting_and_importing_the_registry_changes_nothing(cast, tmp_path, fi
         "people_updated": 0,
         "people_unchanged": Person.objects.count(),
         "rejected": 0,
+        "held_for_review": 0,
+        "held_by_kind": {"move": 0, "rename": 0, "identity": 0},
     }
     assert list(Person.objects.order_by("pk").values_list("pk", "updated_at")) == before

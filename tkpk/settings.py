@@ -281,6 +281,14 @@ HOUSEHOLD_IMPORT_MAX_UNZIPPED_BYTES = (
 HOUSEHOLD_IMPORT_MAX_ZIP_RATIO = env_int("HOUSEHOLD_IMPORT_MAX_ZIP_RATIO", 200)
 # Exports of personal lists above this many rows run as a background job.
 HOUSEHOLD_EXPORT_INLINE_ROWS = env_int("HOUSEHOLD_EXPORT_INLINE_ROWS", 5000)
+# Roles that do not see full NIKs (Operator SKPD): the most people one export may hold (they
+# narrow the filters above it), and how many exact NIKs they may check per hour (yes/no answers).
+OPERATOR_EXPORT_MAX_ROWS = env_int("OPERATOR_EXPORT_MAX_ROWS", 1000)
+NIK_CHECK_PER_HOUR = env_int("NIK_CHECK_PER_HOUR", 30)
+# An import holds for review a person matched by NIK whose name is less similar than this to the
+# stored one (trigram similarity 0-1, as PostgreSQL's pg_trgm): 'Siti Aminah' for 'Siti Aminah
+# Contoh' passes (0.63), 'Warga 6819' for 'Eko Fiktif' does not (0.0).
+IMPORT_RENAME_SIMILARITY = env_int("IMPORT_RENAME_SIMILARITY_PERCENT", 50) / 100
 
 LOGGING = {
     "version": 1,

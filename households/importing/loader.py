@@ -17,41 +17,76 @@ from django.utils import timezone
 from .rows import STAGING_COLUMNS
 
 STAGING = "hh_staging"
+REVIEW = "hh_review"
 BULK_MIN_ROWS = 50_000
 FAMILIES = "hh_families"
 
-FAMILY_FIELDS = [
+# Column of households_household -> the file field that says it. Only the columns whose field the
+# file maps are ever written on an existing family (issue 8): a column that is not in the file
+# changes nothing, and an empty cell keeps the stored value unless the import clears.
+FAMILY_FIELDS = {
+    "address": "address",
+    "rt": "rt",
+    "rw": "rw",
+    "dusun": "dusun",
+    "village_id": "village",
+    "decile": "decile",
+    "source_id": "source_id",
+}
+# The same for households_person; household_id follows the No. KK, which every file has.
+PERSON_FIELDS = {
+    "name": "name",
+    "sex": "sex",
+    "birth_place": "birth_place",
+    "birth_date": "birth_date",
+    "relation": "relation",
+    "mother_name": "mother_name",
+}
+# Text columns hold '' for an empty cell; the others hold NULL.
+TEXT_COLUMNS = {
     "address",
     "rt",
     "rw",
     "dusun",
-    "village_id",
-    "decile",
-    "source",
     "source_id",
-    "has_problems",
-]
-PERSON_FIELDS = [
     "name",
     "sex",
     "birth_place",
-    "birth_date",
-    "relation",
     "mother_name",
-    "household_id",
-    "warnings",
-]
+}
+# A person's NIK warnings compare the NIK with the birth date and the sex: recomputed only when
+# the file gives both, else the stored ones stay (with the family's has_problems).
+WARNING_FIELDS = {"birth_date", "sex"}
+ALL_FIELDS = frozenset(FAMILY_FIELDS.values()) | frozenset(PERSON_FIELDS.values())
 
 
 class Loader:
-    """Stages records and applies them to households_household and households_person."""
+    """Stages records and applies them to households_household and households_person.
 
-    def __init__(self, *, source: str):
+    `fields` are the file fields the mapping gives (None: all of them); `clear_empty` makes an
+    empty cell of a mapped column clear the stored value instead of keeping it."""
+
+    def __init__(self, *, source: str, fields=None, clear_empty: bool = False):
         self.source = source
         self.postgres = connection.vendor == "postgresql"
         self.distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
         self.json = ""  # staging holds warnings as jsonb on PostgreSQL, as text elsewhere
         self.empty: set[str] = set()  # tables that were empty, loaded in bulk
+        self.fields = ALL_FIELDS if fields is None else frozenset(fields)
+        self.clear_empty = clear_empty
+        self.family_columns = [c for c, f in FAMILY_FIELDS.items() if f in self.fields]
+        self.person_columns = [c for c, f in PERSON_FIELDS.items() if f in self.fields]
+        self.fresh_warnings = WARNING_FIELDS <= self.fields
+
+    def new_value(self, existing: str, new: str, column: str) -> str:
+        """The SQL value a mapped column takes on an existing row: the file's, unless its cell
+        was empty and the import keeps stored values."""
+        value = f"{new}.{column}"
+        if self.clear_empty:
+            return value
+        if column in TEXT_COLUMNS:
+            value = f"NULLIF({value}, '')"
+        return f"COALESCE({value}, {existing}.{column})"
 
     # -- staging ------------------------------------------------------------------------------
     def create_staging(self) -> None:
@@ -59,8 +94,8 @@ class Loader:
             if self.postgres:
                 # The sorts and hash joins of a million-row file fit in memory, not on disk.
                 cursor.execute("SET LOCAL work_mem = '128MB'")
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-            cursor.execute(f"DROP TABLE IF EXISTS {FAMILIES}")
+            for table in (STAGING, FAMILIES, REVIEW):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
             temp = "TEMPORARY"
             cursor.execute(
                 f"""CREATE {temp} TABLE {STAGING} (
@@ -70,6 +105,13 @@ class Loader:
                     address varchar(255), rt varchar(3), rw varchar(3), dusun varchar(100),
                     village_id bigint, decile smallint, source_id varchar(40),
                     warnings {"jsonb" if self.postgres else "text"}
+                )"""
+            )
+            # What needs a person's eye before it is applied (households.importing.changes).
+            cursor.execute(
+                f"""CREATE {temp} TABLE {REVIEW} (
+                    kind varchar(10), kk varchar(16), number varchar(16), row_no integer,
+                    field varchar(20), old text, new text, accepted boolean
                 )"""
             )
 
@@ -112,10 +154,18 @@ class Loader:
                     values = dict(zip(names, row, strict=True))
                     found.append((values, values.pop("first_row")))
             if found:
-                cursor.execute(
-                    f"DELETE FROM {STAGING} WHERE row_no IN "
-                    f"({', '.join(str(int(v['row_no'])) for v, _first in found)})"
-                )
+                # A semi-join, not a literal list: `row_no IN (1, 2, ...)` compares every staged
+                # row with every repeat, which made a file with 20,000 repeats 30 times slower.
+                for column in ("nik", "temporary_number"):
+                    cursor.execute(
+                        f"""DELETE FROM {STAGING} WHERE row_no IN (
+                                SELECT s.row_no FROM {STAGING} s JOIN (
+                                    SELECT {column} AS number, MIN(row_no) AS first_row
+                                    FROM {STAGING} WHERE {column} IS NOT NULL
+                                    GROUP BY {column} HAVING COUNT(*) > 1
+                                ) d ON s.{column} = d.number
+                                WHERE s.row_no <> d.first_row)"""
+                    )
         return found
 
     def build_families(self) -> None:
@@ -156,22 +206,30 @@ class Loader:
 
     # -- comparing and counting ---------------------------------------------------------------
     def _family_changed(self, existing: str, new: str) -> str:
-        values = {"source": "%(source)s"} if new == "f" else {}
-        return " OR ".join(
-            f"{existing}.{name} {self.distinct} {values.get(name, f'{new}.{name}')}"
-            for name in FAMILY_FIELDS
-        )
+        parts = [
+            f"{existing}.{column} {self.distinct} {self.new_value(existing, new, column)}"
+            for column in self.family_columns
+        ]
+        if self.fresh_warnings:
+            parts.append(f"{existing}.has_problems {self.distinct} {new}.has_problems")
+        return " OR ".join(parts) or "FALSE"
 
     def _person_changed(self, existing: str, new: str, household: str) -> str:
-        parts = []
-        for name in PERSON_FIELDS:
-            if name == "household_id":
-                parts.append(f"{existing}.household_id {self.distinct} {household}")
-            elif name == "warnings":
-                parts.append(f"{existing}.warnings {self.distinct} {new}.warnings{self.json}")
-            else:
-                parts.append(f"{existing}.{name} {self.distinct} {new}.{name}")
+        parts = [
+            f"{existing}.{column} {self.distinct} {self.new_value(existing, new, column)}"
+            for column in self.person_columns
+        ]
+        parts.append(f"{existing}.household_id {self.distinct} {household}")
+        if self.fresh_warnings:
+            parts.append(f"{existing}.warnings {self.distinct} {new}.warnings{self.json}")
         return " OR ".join(parts)
+
+    def family_not_held(self, family: str) -> str:
+        """SQL: the family's row is not held for review (households.importing.changes)."""
+        return (
+            f"NOT EXISTS (SELECT 1 FROM {REVIEW} r WHERE r.kk = {family}.kk "
+            "AND r.field = 'village' AND r.accepted = FALSE)"
+        )
 
     def counts(self) -> dict[str, int]:
         """New, updated and unchanged families and people, as the upsert will find them."""
@@ -183,7 +241,8 @@ class Loader:
                       COALESCE(SUM(CASE WHEN h.id IS NOT NULL AND ({changed})
                                    THEN 1 ELSE 0 END), 0),
                       COUNT(*)
-                    FROM {FAMILIES} f LEFT JOIN households_household h ON h.kk_number = f.kk""",
+                    FROM {FAMILIES} f LEFT JOIN households_household h ON h.kk_number = f.kk
+                    WHERE {self.family_not_held("f")}""",
                 {"source": self.source},
             )
             families_new, families_updated, families_total = cursor.fetchone()
@@ -211,6 +270,14 @@ class Loader:
             "people_updated": people[1],
             "people_unchanged": people[2] - people[0] - people[1],
         }
+
+    def held_families(self) -> int:
+        """Families of the file whose stored row is held for review (their village changes)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT COUNT(*) FROM {FAMILIES} f WHERE NOT {self.family_not_held("f")}"""
+            )
+            return cursor.fetchone()[0]
 
     def totals(self) -> tuple[int, int]:
         """(families, people) staged."""
@@ -271,17 +338,38 @@ class Loader:
                 cursor.execute(statement)
 
     # -- applying -----------------------------------------------------------------------------
-    def apply(self, *, families: int, people: int) -> dict[str, int]:
+    def family_set(self, target: str = "households_household") -> str:
+        """The SET list of the family update: the mapped columns only."""
+        values = [f"{c} = {self.new_value(target, 'f', c)}" for c in self.family_columns]
+        if self.fresh_warnings:
+            values.append("has_problems = f.has_problems")
+        return ", ".join(values)
+
+    def person_set(self, target: str = "households_person") -> str:
+        values = [f"{c} = {self.new_value(target, 'x', c)}" for c in self.person_columns]
+        values.append("household_id = x.household_id")
+        if self.fresh_warnings:
+            values.append("warnings = x.warnings")
+        return ", ".join(values)
+
+    def person_source(self, column: str) -> str:
+        """The staged people matched on `column`, with the id of the family they belong in."""
+        return f"""SELECT s.{column} AS number, s.row_no, s.kk, s.name, s.sex, s.birth_place,
+                          s.birth_date, s.relation, s.mother_name,
+                          h.id AS household_id, s.warnings{self.json} AS warnings
+                   FROM {STAGING} s
+                   JOIN households_household h ON h.kk_number = s.kk
+                   WHERE s.{column} IS NOT NULL"""
+
+    def apply(self, *, families: int, people: int, history=None) -> dict[str, int]:
         """New rows are inserted and changed rows updated, each in one statement; unchanged rows
-        are not touched. Returns the counts."""
+        are not touched. `history` (households.importing.changes.History) records each change
+        before it is made. Returns the counts."""
         now = timezone.now()
         counts = {}
         dropped = self._bulk("households_household", families)
         dropped += self._bulk("households_person", people)
         with connection.cursor() as cursor:
-            family_values = ", ".join(
-                f"{name} = f.{name}" for name in FAMILY_FIELDS if name != "source"
-            )
             cursor.execute(
                 f"""INSERT INTO households_household
                         (kk_number, address, rt, rw, dusun, village_id, decile, source,
@@ -297,16 +385,18 @@ class Loader:
             changed = self._family_changed("households_household", "f")
             counts["families_updated"] = 0
             if "households_household" not in self.empty:  # nothing to update in an empty table
+                if history is not None:
+                    history.families(cursor)
                 cursor.execute(
-                    f"""UPDATE households_household SET {family_values}, source = %(source)s,
+                    f"""UPDATE households_household SET {self.family_set()},
                             updated_at = %(now)s
                         FROM {FAMILIES} f
-                        WHERE households_household.kk_number = f.kk AND ({changed})""",
-                    {"source": self.source, "now": now},
+                        WHERE households_household.kk_number = f.kk AND ({changed})
+                          AND {self.family_not_held("f")}""",
+                    {"now": now},
                 )
                 counts["families_updated"] = cursor.rowcount
             counts["people_new"] = counts["people_updated"] = 0
-            person_values = ", ".join(f"{name} = x.{name}" for name in PERSON_FIELDS)
             person_changed = self._person_changed("households_person", "x", "x.household_id")
             person_changed = person_changed.replace(f"x.warnings{self.json}", "x.warnings")
             for column in ("nik", "temporary_number"):
@@ -325,16 +415,11 @@ class Loader:
                 counts["people_new"] += cursor.rowcount
                 if "households_person" in self.empty:
                     continue
+                if history is not None:
+                    history.people(cursor, column)
                 cursor.execute(
-                    f"""UPDATE households_person SET {person_values}, updated_at = %(now)s
-                        FROM (
-                            SELECT s.{column} AS number, s.name, s.sex, s.birth_place,
-                                   s.birth_date, s.relation, s.mother_name,
-                                   h.id AS household_id, s.warnings{self.json} AS warnings
-                            FROM {STAGING} s
-                            JOIN households_household h ON h.kk_number = s.kk
-                            WHERE s.{column} IS NOT NULL
-                        ) x
+                    f"""UPDATE households_person SET {self.person_set()}, updated_at = %(now)s
+                        FROM ({self.person_source(column)}) x
                         WHERE households_person.{column} = x.number AND ({person_changed})""",
                     {"now": now},
                 )
@@ -344,5 +429,5 @@ class Loader:
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-            cursor.execute(f"DROP TABLE IF EXISTS {FAMILIES}")
+            for table in (STAGING, FAMILIES, REVIEW):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")

@@ -15,6 +15,7 @@ from tkpk.audit import audit_record
 from tkpk.choices import AuditAction
 from tkpk.spreadsheets import formula_safe
 
+from .changes import CHANGE_COLUMNS, History, Review, change_rows
 from .loader import Loader
 from .parallel import can_fork, parse_in_parallel, worker_count
 from .reader import FileProblem, open_table
@@ -32,15 +33,23 @@ BATCH_ROWS = 5000
 # Files from this size on are validated by several processes (households.importing.parallel).
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 FIRST_ERRORS = 20
+# How many changes a report keeps to show on the page; the change list file has them all.
+CHANGE_PREVIEW = 50
 
 
 @dataclass
 class ImportOptions:
+    """How to import a file. `clear_empty`: an empty cell of a mapped column clears the stored
+    value (else it keeps it). `accept`: the kinds of held change to apply anyway (move, rename,
+    identity; households.importing.changes)."""
+
     source: str
     mapping: dict[str, int] | None = None
     sheet: str = ""
     dry_run: bool = False
     valid_only: bool = False
+    clear_empty: bool = False
+    accept: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -58,6 +67,10 @@ class ImportReport:
     applied: bool = False
     refused_reason: str = ""
     first_errors: list[dict] = field(default_factory=list)
+    held: dict[str, int] = field(default_factory=dict)
+    held_total: int = 0
+    changes_total: int = 0
+    change_preview: list[dict] = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
         """The figures of the command's last JSON line."""
@@ -69,6 +82,8 @@ class ImportReport:
             "people_updated": self.people_updated,
             "people_unchanged": self.people_unchanged,
             "rejected": self.rejected,
+            "held_for_review": self.held_total,
+            "held_by_kind": self.held,
         }
 
 
@@ -91,20 +106,28 @@ def household_import_run(
     options: ImportOptions,
     user=None,
     rejects_out=None,
+    changes_out=None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
     """Import a family file. Raises FileProblem for a file that cannot be read at all and
-    ImportRefused when no row can be stored; both leave the database untouched."""
+    ImportRefused when no row can be stored; both leave the database untouched. A dry run
+    writes its change list (CSV, CHANGE_COLUMNS) to `changes_out` when given."""
     table = open_table(fileobj, name=name, sheet=options.sheet)
     try:
         return _run(
-            table, name=name, options=options, user=user, rejects_out=rejects_out, progress=progress
+            table,
+            name=name,
+            options=options,
+            user=user,
+            rejects_out=rejects_out,
+            changes_out=changes_out,
+            progress=progress,
         )
     finally:
         table.close()
 
 
-def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
+def _run(table, *, name, options, user, rejects_out, changes_out, progress) -> ImportReport:
     mapping = options.mapping if options.mapping else detect_mapping(table.header)
     mapping = {
         f: i for f, i in mapping.items() if f in FIELD_ALIASES and 0 <= i < len(table.header)
@@ -124,7 +147,7 @@ def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
     parser = RowParser(mapping, resolver)
     report = ImportReport()
     rejects = _RejectWriter(rejects_out, table.header, table.delimiter)
-    loader = Loader(source=options.source)
+    loader = Loader(source=options.source, fields=set(mapping), clear_empty=options.clear_empty)
 
     def batches():
         batch = []
@@ -190,6 +213,7 @@ def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
             options,
             user,
             name,
+            changes_out,
         )
     except _Rollback:
         pass
@@ -198,7 +222,9 @@ def _run(table, *, name, options, user, rejects_out, progress) -> ImportReport:
     return report
 
 
-def _load(table, report, parser, loader, rejects, batches, mapping, options, user, name):
+def _load(
+    table, report, parser, loader, rejects, batches, mapping, options, user, name, changes_out
+):
     """Stage, compare and (unless refused or a dry run) apply, in one transaction."""
     with transaction.atomic():
         loader.create_staging()
@@ -217,10 +243,17 @@ def _load(table, report, parser, loader, rejects, batches, mapping, options, use
             raise ImportRefused(_("The file has no data rows."), report)
         if report.rejected >= report.rows:
             raise ImportRefused(_("No row of the file is valid; nothing was stored."), report)
+        review = Review(loader, accept=options.accept)
+        review.people()
         loader.build_families()
+        review.families()
+        review.take_out_held_people()
+        report.held = review.held()
+        report.held_total = review.held_total()
         if options.dry_run or (report.rejected and not options.valid_only):
             for key, value in loader.counts().items():
                 setattr(report, key, value)
+            _list_changes(loader, report, changes_out)
         if report.rejected and not options.valid_only:
             report.refused_reason = _(
                 "%(n)s rows were rejected, so nothing was stored. Correct them, or choose to "
@@ -230,10 +263,14 @@ def _load(table, report, parser, loader, rejects, batches, mapping, options, use
         if options.dry_run:
             raise _Rollback()
         families, people = loader.totals()
-        applied = loader.apply(families=families, people=people)
+        history = History(loader, user=user, summary=_("Import of %(name)s") % {"name": name})
+        applied = loader.apply(families=families, people=people, history=history)
         for key, value in applied.items():
             setattr(report, key, value)
-        report.families_unchanged = families - applied["families_new"] - applied["families_updated"]
+        held_families = report.held.get("move", 0) and loader.held_families()
+        report.families_unchanged = (
+            families - applied["families_new"] - applied["families_updated"] - held_families
+        )
         report.people_unchanged = people - applied["people_new"] - applied["people_updated"]
         loader.drop()
         report.applied = True
@@ -254,6 +291,26 @@ def _load(table, report, parser, loader, rejects, batches, mapping, options, use
             },
             changes={"file": name, **report.totals()},
         )
+
+
+def _list_changes(loader, report, out) -> None:
+    """The change list of a dry run: all of it to `out` (CSV), the first rows into the report."""
+    writer = None
+    if out is not None:
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+        writer = csv.writer(text)
+        writer.writerow(CHANGE_COLUMNS)
+    for row in change_rows(loader):
+        report.changes_total += 1
+        if len(report.change_preview) < CHANGE_PREVIEW:
+            report.change_preview.append(dict(zip(CHANGE_COLUMNS, row, strict=True)))
+        if writer is not None:
+            writer.writerow([formula_safe(value) for value in row])
+        elif len(report.change_preview) >= CHANGE_PREVIEW:
+            break
+    if writer is not None:
+        text.flush()
+        text.detach()
 
 
 # Staging columns under the names of the mapping's fields, where they differ.

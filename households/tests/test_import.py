@@ -55,6 +55,8 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(hsu):
         "people_updated": 0,
         "people_unchanged": 3,
         "rejected": 0,
+        "held_for_review": 0,
+        "held_by_kind": {"move": 0, "rename": 0, "identity": 0},
     }
     assert list(Person.objects.order_by("pk").values_list("pk", "updated_at")) == stamps
 
@@ -216,6 +218,8 @@ def test_the_command_prints_the_report_and_a_json_last_line(hsu, tmp_path, capsy
         "people_updated": 0,
         "people_unchanged": 0,
         "rejected": 0,
+        "held_for_review": 0,
+        "held_by_kind": {"move": 0, "rename": 0, "identity": 0},
     }
 
 

@@ -1,7 +1,10 @@
 """manage.py import_households FILE [--dry-run] [--valid-only] [--rejects OUT.csv]
+[--changes OUT.csv] [--clear-empty] [--accept-moves] [--accept-renames] [--accept-identity-changes]
 
-The same import as the web page, for operators who load national files by schedule. Prints the
-report and, as its last line, one JSON object with the counts.
+The same import as the web page, for operators who load national files by schedule. Only the
+columns the file has change stored values, and an empty cell keeps one (unless --clear-empty).
+Moves, renames and changes of birth date or sex are held for review unless accepted. Prints the
+report and, as its last line, one JSON object with the counts (`held_for_review` among them).
 """
 
 import json
@@ -34,14 +37,57 @@ class Command(BaseCommand):
             metavar="OUT.csv",
             help="Write the rejected rows, with row number and reason, here.",
         )
+        parser.add_argument(
+            "--changes",
+            type=Path,
+            metavar="OUT.csv",
+            help="With --dry-run: write the change list (kind, No. KK, NIK, field, old, new).",
+        )
+        parser.add_argument(
+            "--clear-empty",
+            action="store_true",
+            help="An empty cell clears the stored value (default: it keeps it).",
+        )
+        parser.add_argument(
+            "--accept-moves",
+            action="store_true",
+            help="Apply people moving to another family and families changing village.",
+        )
+        parser.add_argument(
+            "--accept-renames",
+            action="store_true",
+            help="Apply names that differ beyond IMPORT_RENAME_SIMILARITY_PERCENT.",
+        )
+        parser.add_argument(
+            "--accept-identity-changes",
+            action="store_true",
+            help="Apply changed birth dates and sexes of people already registered.",
+        )
         parser.add_argument("--source", choices=DataSource.values, default=DataSource.DTKS)
         parser.add_argument("--sheet", default="", help="XLSX sheet (default: the first).")
 
-    def handle(self, *args, file: Path, dry_run, valid_only, rejects, source, sheet, **options):
+    def handle(self, *args, file: Path, dry_run, valid_only, rejects, changes, source, sheet, **o):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        options = ImportOptions(source=source, sheet=sheet, dry_run=dry_run, valid_only=valid_only)
+        accept = {
+            kind
+            for kind, flag in (
+                ("move", "accept_moves"),
+                ("rename", "accept_renames"),
+                ("identity", "accept_identity_changes"),
+            )
+            if o[flag]
+        }
+        options = ImportOptions(
+            source=source,
+            sheet=sheet,
+            dry_run=dry_run,
+            valid_only=valid_only,
+            clear_empty=o["clear_empty"],
+            accept=frozenset(accept),
+        )
         rejects_out = open(rejects, "wb") if rejects else None  # noqa: SIM115
+        changes_out = open(changes, "wb") if changes else None  # noqa: SIM115
         try:
             with open(file, "rb") as handle:
                 report = household_import_run(
@@ -49,6 +95,7 @@ class Command(BaseCommand):
                     name=file.name,
                     options=options,
                     rejects_out=rejects_out,
+                    changes_out=changes_out,
                     progress=self._progress,
                 )
         except FileProblem as exc:
@@ -59,8 +106,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(exc.report.totals()))
             sys.exit(1)
         finally:
-            if rejects_out:
-                rejects_out.close()
+            for out in (rejects_out, changes_out):
+                if out:
+                    out.close()
         self._print(report)
         if report.refused_reason:
             self.stdout.write(report.refused_reason)
@@ -87,5 +135,12 @@ class Command(BaseCommand):
             f"{report.people_unchanged:>10,} unchanged"
         )
         self.stdout.write(f"rejected:   {report.rejected:>10,}")
+        if report.held_total:
+            held = ", ".join(f"{kind} {n:,}" for kind, n in report.held.items() if n)
+            self.stdout.write(
+                f"held for review: {report.held_total:,} ({held}); "
+                "see --dry-run --changes, then --accept-moves / --accept-renames / "
+                "--accept-identity-changes"
+            )
         for error in report.first_errors[:10]:
             self.stdout.write(f"  row {error['row']}: {'; '.join(error['reasons'])}")

@@ -1,0 +1,312 @@
+"""What an import changes, record by record (issue 8): the changes held for a person's eye, the
+change list of a run, and the per-record history written into the audit trail. All of it runs
+set-based inside the import's transaction, on the staging tables of households.importing.loader.
+
+Held for review, unless the import accepts that kind:
+- `move`: a person matched by NIK who would go to another family (another No. KK), and a family
+  whose village changes;
+- `rename`: a person whose name differs beyond IMPORT_RENAME_SIMILARITY (trigram similarity, as
+  PostgreSQL's pg_trgm counts it; a change of case or spacing alone is no rename);
+- `identity`: a person whose stored birth date or sex would change (filling an empty one is not).
+A held person's row is taken out of the import whole; a held family keeps its stored row while its
+members are imported as the file says.
+"""
+
+# ruff: noqa: S608 - the SQL is assembled from this module's own table and column names; every
+# value travels as a query parameter.
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
+
+from tkpk.choices import AuditAction
+
+from ..models import Household, Person
+from .loader import FAMILIES, REVIEW, STAGING, Loader
+
+KINDS = ("move", "rename", "identity")
+# The columns of the change list, and of ImportReport.change_preview.
+CHANGE_COLUMNS = ("kind", "kk", "number", "field", "old", "new")
+PERSON_KEYS = ("nik", "temporary_number")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word lower-cased, padded with two spaces before and one after."""
+    grams = set()
+    for word in _WORDS.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Shared trigrams over all trigrams (0 to 1), like pg_trgm's similarity()."""
+    left, right = trigrams(a), trigrams(b)
+    if not left and not right:
+        return 1.0
+    return len(left & right) / len(left | right)
+
+
+def _as_text(expression: str) -> str:
+    return f"CAST({expression} AS text)"
+
+
+class Review:
+    """Finds the held changes of a staged file and takes the held people out of staging."""
+
+    def __init__(self, loader: Loader, *, accept: set[str] | frozenset[str] = frozenset()):
+        self.loader = loader
+        self.accept = set(accept)
+
+    def _accepted(self, kind: str) -> str:
+        return "TRUE" if kind in self.accept else "FALSE"
+
+    def people(self) -> None:
+        """Moves, identity changes and renames of people matched by NIK."""
+        loader = self.loader
+        with connection.cursor() as cursor:
+            for column in PERSON_KEYS:
+                matched = f"""FROM {STAGING} s JOIN households_person p ON p.{column} = s.{column}
+                              WHERE s.{column} IS NOT NULL"""
+                cursor.execute(
+                    f"""INSERT INTO {REVIEW} (kind, kk, number, row_no, field, old, new, accepted)
+                        SELECT 'move', s.kk, s.{column}, s.row_no, 'household', h.kk_number, s.kk,
+                               {self._accepted("move")}
+                        FROM {STAGING} s JOIN households_person p ON p.{column} = s.{column}
+                        JOIN households_household h ON h.id = p.household_id
+                        WHERE s.{column} IS NOT NULL AND h.kk_number <> s.kk"""
+                )
+                for field in ("birth_date", "sex"):
+                    if field not in loader.person_columns:
+                        continue
+                    new = loader.new_value("p", "s", field)
+                    stored = f"p.{field} IS NOT NULL"
+                    if field == "sex":
+                        stored += " AND p.sex <> ''"
+                    cursor.execute(
+                        f"""INSERT INTO {REVIEW}
+                                (kind, kk, number, row_no, field, old, new, accepted)
+                            SELECT 'identity', s.kk, s.{column}, s.row_no, '{field}',
+                                   {_as_text(f"p.{field}")}, {_as_text(new)},
+                                   {self._accepted("identity")}
+                            {matched} AND {stored} AND p.{field} {loader.distinct} {new}"""
+                    )
+                cursor.execute(
+                    f"""SELECT s.kk, s.{column}, s.row_no, p.name, s.name
+                        {matched} AND UPPER(p.name) <> UPPER(s.name)"""
+                )
+                threshold = settings.IMPORT_RENAME_SIMILARITY
+                renames = [
+                    ("rename", kk, number, row_no, "name", old, new, "rename" in self.accept)
+                    for kk, number, row_no, old, new in cursor.fetchall()
+                    if name_similarity(old, new) < threshold
+                ]
+                if renames:
+                    cursor.executemany(
+                        f"""INSERT INTO {REVIEW}
+                                (kind, kk, number, row_no, field, old, new, accepted)
+                            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                        renames,
+                    )
+
+    def take_out_held_people(self) -> None:
+        """Held people leave staging; a family that only they would have created is dropped.
+        The family row of an existing family stays: its fields are not held with a member."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""DELETE FROM {STAGING} WHERE row_no IN (
+                        SELECT row_no FROM {REVIEW} WHERE accepted = FALSE)"""
+            )
+            cursor.execute(
+                f"""DELETE FROM {FAMILIES} WHERE
+                        NOT EXISTS (SELECT 1 FROM {STAGING} s WHERE s.kk = {FAMILIES}.kk)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM households_household h
+                            WHERE h.kk_number = {FAMILIES}.kk)"""
+            )
+
+    def families(self) -> None:
+        """Families whose village changes (call after build_families)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {REVIEW} (kind, kk, number, row_no, field, old, new, accepted)
+                    SELECT 'move', f.kk, NULL, NULL, 'village',
+                           old_village.code || ' ' || old_village.name,
+                           new_village.code || ' ' || new_village.name, {self._accepted("move")}
+                    FROM {FAMILIES} f
+                    JOIN households_household h ON h.kk_number = f.kk
+                    JOIN tkpk_region old_village ON old_village.id = h.village_id
+                    JOIN tkpk_region new_village ON new_village.id = f.village_id
+                    WHERE h.village_id <> f.village_id"""
+            )
+
+    def held(self) -> dict[str, int]:
+        """Records held (not accepted), by kind; a person with two held changes counts once."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT kind, COUNT(DISTINCT COALESCE(number, kk)) FROM {REVIEW}
+                    WHERE accepted = FALSE GROUP BY kind"""
+            )
+            found = dict(cursor.fetchall())
+        return {kind: found.get(kind, 0) for kind in KINDS}
+
+    def held_total(self) -> int:
+        """Records held, each once whatever the number of its held changes."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(DISTINCT COALESCE(number, kk)) FROM {REVIEW} WHERE accepted = FALSE"
+            )
+            return cursor.fetchone()[0]
+
+
+def change_rows(loader: Loader) -> Iterator[tuple]:
+    """Every change the import makes or holds, one row per record and field, as
+    CHANGE_COLUMNS: kind `update` (applied), or `move` / `rename` / `identity` (held for review,
+    or applied when the import accepts them, then also listed as `update`). New records are only
+    counted, not listed. Run it after Review and build_families, before apply."""
+    selects = []
+    for column in loader.family_columns:
+        new = loader.new_value("h", "f", column)
+        old_text, new_text = _as_text(f"h.{column}"), _as_text(new)
+        if column == "village_id":
+            old_text = "(SELECT code || ' ' || name FROM tkpk_region WHERE id = h.village_id)"
+            new_text = "(SELECT code || ' ' || name FROM tkpk_region WHERE id = f.village_id)"
+        selects.append(
+            f"""SELECT 'update', f.kk, NULL, '{column.removesuffix("_id")}', {old_text},
+                       {new_text}
+                FROM {FAMILIES} f JOIN households_household h ON h.kk_number = f.kk
+                WHERE h.{column} {loader.distinct} {new} AND {loader.family_not_held("f")}"""
+        )
+    for key in PERSON_KEYS:
+        joined = f"""FROM ({loader.person_source(key)}) x
+                     JOIN households_person p ON p.{key} = x.number"""
+        for column in loader.person_columns:
+            new = loader.new_value("p", "x", column)
+            selects.append(
+                f"""SELECT 'update', x.kk, x.number, '{column}', {_as_text(f"p.{column}")},
+                           {_as_text(new)}
+                    {joined} WHERE p.{column} {loader.distinct} {new}"""
+            )
+        selects.append(
+            f"""SELECT 'update', x.kk, x.number, 'household',
+                       (SELECT kk_number FROM households_household WHERE id = p.household_id),
+                       x.kk
+                {joined} WHERE p.household_id <> x.household_id"""
+        )
+    selects.append(f"SELECT kind, kk, number, field, old, new FROM {REVIEW}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 2, 3, 1, 4")
+        while rows := cursor.fetchmany(2000):
+            yield from rows
+
+
+class History:
+    """Writes one audit event per family and per person that the import changes, with
+    {field: [old, new]}, in one INSERT ... SELECT per table, before the UPDATE that changes them.
+    The family's page reads them back; the audit view finds them by No. KK or NIK (summary)."""
+
+    def __init__(self, loader: Loader, *, user=None, summary: str):
+        self.loader = loader
+        self.actor_id = getattr(user, "pk", None)
+        self.username = user.get_username() if user is not None else ""
+        self.summary = summary[:300]
+
+    def _json(self, pairs: list[tuple[str, str, str]]) -> str:
+        """SQL for {"field": [old, new]} of the pairs (field, old, new) that differ."""
+        distinct = self.loader.distinct
+        if self.loader.postgres:
+            items = ", ".join(
+                f"'{field}', CASE WHEN {old} {distinct} {new} "
+                f"THEN jsonb_build_array({old}, {new}) END"
+                for field, old, new in pairs
+            )
+            return f"jsonb_strip_nulls(jsonb_build_object({items}))"
+        items = ", ".join(
+            f"'{field}', CASE WHEN {old} {distinct} {new} THEN json_array({old}, {new}) END"
+            for field, old, new in pairs
+        )
+        return f"json_patch('{{}}', json_object({items}))"
+
+    def _insert(self, cursor, *, model, select: str, params: dict) -> None:
+        cursor.execute(
+            f"""INSERT INTO tkpk_auditevent
+                    (at, actor_id, actor_username, action, content_type_id, object_id,
+                     object_repr, summary, changes, ip_address)
+                {select}""",
+            {
+                **params,
+                "at": timezone.now(),
+                "actor": self.actor_id,
+                "username": self.username,
+                "action": AuditAction.UPDATE.value,
+                "content_type": ContentType.objects.get_for_model(model).pk,
+            },
+        )
+
+    def families(self, cursor) -> None:
+        loader = self.loader
+        pairs = [
+            (column, f"h.{column}", loader.new_value("h", "f", column))
+            for column in loader.family_columns
+            if column != "village_id"
+        ]
+        if "village_id" in loader.family_columns:
+            pairs.append(
+                (
+                    "village",
+                    "(SELECT name FROM tkpk_region WHERE id = h.village_id)",
+                    "(SELECT name FROM tkpk_region WHERE id = f.village_id)",
+                )
+            )
+        if not pairs:
+            return
+        changed = " OR ".join(f"{old} {loader.distinct} {new}" for _f, old, new in pairs)
+        self._insert(
+            cursor,
+            model=Household,
+            select=f"""SELECT %(at)s, %(actor)s, %(username)s, %(action)s, %(content_type)s,
+                              {_as_text("h.id")}, h.kk_number,
+                              %(summary)s || ' · No. KK ' || h.kk_number, {self._json(pairs)},
+                              NULL
+                       FROM {FAMILIES} f JOIN households_household h ON h.kk_number = f.kk
+                       WHERE ({changed}) AND {loader.family_not_held("f")}""",
+            params={"summary": self.summary},
+        )
+
+    def people(self, cursor, key: str) -> None:
+        loader = self.loader
+        pairs = [
+            (column, f"p.{column}", loader.new_value("p", "x", column))
+            for column in loader.person_columns
+        ]
+        pairs.append(
+            (
+                "household",
+                "(SELECT kk_number FROM households_household WHERE id = p.household_id)",
+                "x.kk",
+            )
+        )
+        changed = " OR ".join(
+            f"p.{column} {loader.distinct} {loader.new_value('p', 'x', column)}"
+            for column in loader.person_columns
+        )
+        changed = " OR ".join(filter(None, [changed, "p.household_id <> x.household_id"]))
+        self._insert(
+            cursor,
+            model=Person,
+            select=f"""SELECT %(at)s, %(actor)s, %(username)s, %(action)s, %(content_type)s,
+                              {_as_text("p.id")}, SUBSTR(p.name, 1, 200),
+                              %(summary)s || ' · No. KK ' || x.kk || ' · NIK ' || x.number,
+                              {self._json(pairs)}, NULL
+                       FROM ({loader.person_source(key)}) x
+                       JOIN households_person p ON p.{key} = x.number
+                       WHERE {changed}""",
+            params={"summary": self.summary},
+        )
