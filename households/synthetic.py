@@ -120,9 +120,38 @@ def _nik(village_code: str, birth: dt.date, female: bool, serial: int) -> str:
 
 
 def generate_rows(
-    *, people: int, regency_code: str = "63.08", bad_ratio: float = 0.02, seed: int = 2026
+    *,
+    people: int,
+    regency_code: str = "63.08",
+    bad_ratio: float = 0.02,
+    repeat_ratio: float = 0.0,
+    seed: int = 2026,
 ) -> Iterator[list[str]]:
-    """Rows of a DTKS-style file with exactly `people` data rows (about people/4 families)."""
+    """Rows of a DTKS-style file with exactly `people` data rows (about people/4 families).
+    `repeat_ratio` of the rows repeat an earlier row whole (the same NIK twice in one file)."""
+    rows = _generate_rows(people=people, regency_code=regency_code, bad_ratio=bad_ratio, seed=seed)
+    if not repeat_ratio:
+        yield from rows
+        return
+    rng = random.Random(seed + 1)
+    earlier: list[list[str]] = []
+    emitted = 0
+    for row in rows:
+        while earlier and emitted < people and rng.random() < repeat_ratio:
+            yield list(earlier[rng.randrange(len(earlier))])
+            emitted += 1
+        if emitted >= people:
+            return
+        earlier.append(row)
+        if len(earlier) > 5000:
+            earlier.pop(rng.randrange(len(earlier)))
+        yield row
+        emitted += 1
+
+
+def _generate_rows(
+    *, people: int, regency_code: str, bad_ratio: float, seed: int
+) -> Iterator[list[str]]:
     rng = random.Random(seed)
     villages = _villages(regency_code)
     emitted = 0
