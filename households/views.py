@@ -381,11 +381,28 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
             status=status,
         )
 
+    def file_gone(self, request, record):
+        """The upload was deleted by the retention task (IMPORT_FILE_RETENTION_DAYS)."""
+        messages.warning(
+            request,
+            _(
+                "The file %(name)s was deleted %(days)s days after its upload, as uploaded "
+                "personal data is kept only that long. Upload it again to import it."
+            )
+            % {"name": record.original_name, "days": settings.IMPORT_FILE_RETENTION_DAYS},
+        )
+        return redirect("households:import")
+
     def get(self, request, pk):
-        return self.render_page(request, self.get_import(request, pk))
+        record = self.get_import(request, pk)
+        if not record.file:
+            return self.file_gone(request, record)
+        return self.render_page(request, record)
 
     def post(self, request, pk):
         record = self.get_import(request, pk)
+        if not record.file:
+            return self.file_gone(request, record)
         header, sheets, _rows = self.preview(record)
         form = ImportMappingForm(request.POST, header=header, sheets=sheets)
         if not form.is_valid():

@@ -60,7 +60,7 @@ class FollowUpActionAdmin(AuditedModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(AuditedModelAdmin):
     list_display = ["action", "kind", "date", "percent", "created_by", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["action", "created_by"]
@@ -74,7 +74,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
+class ReminderDigestAdmin(AuditedModelAdmin):
     list_display = ["date", "agency", "status", "overdue_count", "due_soon_count", "emailed_at"]
     list_filter = ["status", "date"]
     readonly_fields = [f.name for f in ReminderDigest._meta.fields]
@@ -84,7 +84,7 @@ class ReminderDigestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedModelAdmin):
     list_display = ["recipient", "text", "is_read", "created_at"]
     list_filter = ["is_read"]
     list_select_related = ["recipient"]

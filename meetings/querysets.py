@@ -6,6 +6,10 @@ place that decides what a user may reach. An object outside it answers 404 from 
 - An Operator SKPD reads the actions given to their own agency, and the meetings their agency
   was invited to or received an action from (read-only, for context).
 - Anyone else reaches nothing.
+
+Files (meeting attachments, the evidence of progress reports) are personal data: on top of the
+above, only a holder of FILES_PERMISSION opens them. Bappeda, which reads aggregates, does not
+hold it (migration 0003), so it reaches no attachment and no evidence file.
 """
 
 from datetime import date, timedelta
@@ -19,6 +23,8 @@ from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
 from .choices import OPEN_STATUSES
 
 READ_ALL_ROLES = (ADMIN, SECRETARIAT, BAPPEDA)
+# Who may open the files of meetings and actions: attachments and progress evidence alike.
+FILES_PERMISSION = "meetings.view_attachment"
 
 
 def _operator_agency_id(user) -> int | None:
@@ -46,11 +52,15 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class MeetingPartQuerySet(models.QuerySet):
-    """Attendance rows and attachments: reachable when their meeting is."""
+    """Attendance rows and attachments: reachable when their meeting is, by a user who holds
+    the view permission of their kind (meetings.view_attachment is FILES_PERMISSION)."""
 
     def for_user(self, user):
         from .models import Meeting
 
+        opts = self.model._meta
+        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self.none()
         return self.filter(meeting__in=Meeting.objects.for_user(user).values("pk"))
 
 
@@ -94,6 +104,13 @@ class ProgressUpdateQuerySet(models.QuerySet):
         from .models import FollowUpAction
 
         return self.filter(action__in=FollowUpAction.objects.for_user(user).values("pk"))
+
+    def evidence_for_user(self, user):
+        """The reports whose evidence file the user may download: reports with a file, on the
+        actions the user reaches, for a holder of FILES_PERMISSION."""
+        if not user.has_perm(FILES_PERMISSION):
+            return self.none()
+        return self.for_user(user).exclude(evidence="")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -21,12 +21,18 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
+INIT_ROLES = ROOT / "docker" / "postgres" / "init-roles.sh"
 SETTINGS_FILE = ROOT / "tkpk" / "settings.py"
 WSGI_FILE = ROOT / "tkpk" / "wsgi.py"
 
 APP_SERVICES = ("web", "worker", "beat")
 # Read by the postgres image, not by the app.
 POSTGRES_VARIABLES = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
+# Passwords that web, worker and beat must not hold: the owner's and the superuser's.
+PRIVILEGED_PASSWORDS = ("DB_OWNER_PASSWORD", "POSTGRES_PASSWORD")
+COMPOSE_INTERPOLATION = re.compile(
+    r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator>:[-?])(?P<argument>[^}]*))?\}"
+)
 SETTINGS_ENV_READ = re.compile(
     r"""(?:os\.environ\.get|os\.getenv|env_str|env_bool|env_int|env_list)\(\s*["']([A-Z][A-Z0-9_]*)["']"""
     r"""|os\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]"""
@@ -156,6 +162,55 @@ def build_command_env(command: str) -> dict[str, str]:
     raise AssertionError(f"the Dockerfile never runs manage.py {command}")
 
 
+def interpolate(value: str, dotenv: dict[str, str]) -> str:
+    """A value of docker-compose.yml as compose resolves it from .env: ${NAME}, ${NAME:-default},
+    ${NAME:?message} (compose stops when NAME is empty), and $$ for a literal $."""
+
+    def resolve(match: re.Match) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, operator, argument = match.group("name", "operator", "argument")
+        if dotenv.get(name):
+            return dotenv[name]
+        assert operator != ":?", f"compose would stop: {name} is empty ({argument})"
+        return argument if operator == ":-" else ""
+
+    return COMPOSE_INTERPOLATION.sub(resolve, value)
+
+
+def container_env(service: dict, dotenv: dict[str, str]) -> dict[str, str]:
+    """The environment a service's processes get: its env_file (.env, here .env.example), then
+    its `environment`, which wins, resolved from .env."""
+    assert service["env_file"] == [".env"]
+    environment = service.get("environment") or {}
+    if isinstance(environment, list):
+        environment = dict(entry.split("=", 1) for entry in environment)
+    return {
+        **dotenv,
+        **{name: interpolate(str(value), dotenv) for name, value in environment.items()},
+    }
+
+
+def port_mappings(service: dict) -> list[tuple[str, str, str]]:
+    """(host address, host port, container port) of each published port, short or long form;
+    an empty address means every interface."""
+    mappings = []
+    for entry in service.get("ports", []):
+        if isinstance(entry, dict):
+            mappings.append(
+                (entry.get("host_ip", ""), str(entry.get("published", "")), str(entry["target"]))
+            )
+            continue
+        parts = str(entry).rsplit(":", 2)
+        parts = [""] * (3 - len(parts)) + parts
+        mappings.append((parts[0], parts[1], parts[2]))
+    return mappings
+
+
+def init_script_variables() -> set[str]:
+    return set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", INIT_ROLES.read_text()))
+
+
 def var_volume_target(service: dict) -> str:
     targets = {entry.split(":")[1] for entry in service.get("volumes", [])}
     return next(target for target in targets if target.rstrip("/").endswith("/var"))
@@ -164,8 +219,8 @@ def var_volume_target(service: dict) -> str:
 # --- Services ----------------------------------------------------------------------------------
 
 
-def test_compose_defines_postgres_redis_web_worker_and_beat(services):
-    assert {"postgres", "redis", *APP_SERVICES} <= set(services)
+def test_compose_defines_postgres_redis_migrate_web_worker_and_beat(services):
+    assert {"postgres", "redis", "migrate", *APP_SERVICES} <= set(services)
 
 
 def test_web_service_runs_gunicorn_on_the_wsgi_module(services):
@@ -185,10 +240,24 @@ def test_web_service_runs_gunicorn_on_the_wsgi_module(services):
     assert attribute in assigned
 
 
-def test_web_service_migrates_before_it_starts_gunicorn(services):
-    script = " ".join(command_tokens(services["web"]))
+def test_migrate_service_migrates_then_grants_the_app_role_and_exits(services, env_example):
+    from django.core.management import get_commands
+
+    migrate = services["migrate"]
+    script = interpolate(" ".join(command_tokens(migrate)), env_example)
     assert "manage.py migrate --no-input &&" in script
-    assert script.index("migrate") < script.index("gunicorn")
+    assert "grant_app_role" in get_commands()
+    grant = shlex.split(script.split("&&")[1])
+    assert grant[:3] == ["python", "manage.py", "grant_app_role"]
+    # The role is the container's DB_APP_USER: the sh -c script expands it at run time.
+    assert grant[3] == "${DB_APP_USER}" and env_example["DB_APP_USER"]
+    # A one-shot: restarted, it would run again and again, and web would never start.
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_web_leaves_migrations_to_the_migrate_service(services):
+    assert "migrate" not in command_tokens(services["web"])
 
 
 def test_dockerfile_cmd_runs_gunicorn_on_the_same_wsgi_module(services):
@@ -204,9 +273,21 @@ def test_web_publishes_the_port_gunicorn_binds_and_the_image_exposes(services):
     cmd = json.loads([arguments for keyword, arguments in final_stage() if keyword == "CMD"][-1])
     assert option_value(cmd, "--bind") == web_bind
     port = web_bind.rsplit(":", 1)[1]
-    assert f"{port}:{port}" in [str(mapping) for mapping in services["web"]["ports"]]
+    assert [(host_port, target) for _, host_port, target in port_mappings(services["web"])] == [
+        (port, port)
+    ]
     exposed = {arguments for keyword, arguments in final_stage() if keyword == "EXPOSE"}
     assert port in exposed
+
+
+def test_every_published_port_is_on_the_hosts_loopback_only(services):
+    # Only the TLS proxy on the host may reach gunicorn: a direct request could forge
+    # X-Forwarded-Proto and X-Forwarded-For.
+    published = {name: port_mappings(service) for name, service in services.items()}
+    assert published["web"], "web publishes no port for the proxy"
+    for name, mappings in published.items():
+        for address, host_port, target in mappings:
+            assert address == "127.0.0.1", f"{name} publishes {host_port}:{target} on {address!r}"
 
 
 def test_worker_and_beat_run_the_tkpk_celery_app(services):
@@ -240,9 +321,12 @@ def test_beat_keeps_its_schedule_in_the_shared_var_volume(services):
 # --- One image, one env file, one var volume ---------------------------------------------------
 
 
-def test_web_worker_and_beat_share_one_env_file_and_one_image(services):
+def test_migrate_web_worker_and_beat_share_one_env_file_and_one_image(services):
     for key in ("env_file", "build", "image"):
-        values = {json.dumps(services[name].get(key), sort_keys=True) for name in APP_SERVICES}
+        values = {
+            json.dumps(services[name].get(key), sort_keys=True)
+            for name in ("migrate", *APP_SERVICES)
+        }
         assert len(values) == 1, f"{key} differs between {APP_SERVICES}: {values}"
         assert services["web"].get(key), f"web has no {key}"
     assert ".env" in services["web"]["env_file"]
@@ -255,6 +339,12 @@ def test_web_worker_and_beat_wait_for_healthy_postgres_and_redis(services):
         depends_on = services[name]["depends_on"]
         for dependency in ("postgres", "redis"):
             assert depends_on[dependency]["condition"] == "service_healthy", (name, dependency)
+
+
+def test_web_worker_and_beat_start_only_after_migrate_succeeded(services):
+    for name in APP_SERVICES:
+        condition = services[name]["depends_on"]["migrate"]["condition"]
+        assert condition == "service_completed_successfully", name
 
 
 def test_web_worker_and_beat_share_a_named_volume_at_var_dir(compose, services, env_example):
@@ -286,18 +376,82 @@ def test_every_variable_settings_reads_is_listed_in_env_example(env_example):
 
 
 def test_every_variable_in_env_example_is_read_by_settings_or_by_postgres(env_example):
-    unknown = set(env_example) - settings_variables() - POSTGRES_VARIABLES
+    # The init script reads the roles' names and passwords (and guards the regex below).
+    assert {"DB_OWNER_USER", "DB_OWNER_PASSWORD", "DB_APP_USER", "DB_APP_PASSWORD"} <= (
+        init_script_variables()
+    )
+    unknown = set(env_example) - settings_variables() - POSTGRES_VARIABLES - init_script_variables()
     assert not unknown, f".env.example lists these, nothing reads them: {unknown}"
 
 
-def test_database_url_points_at_the_postgres_service_with_its_credentials(services, env_example):
+def test_database_url_points_at_the_postgres_service_as_the_app_role(services, env_example):
     url = urlsplit(env_example["DATABASE_URL"])
     assert url.scheme in {"postgres", "postgresql"}
     assert url.hostname == "postgres" and url.hostname in services
     assert url.port in (None, 5432)
-    assert url.username == env_example["POSTGRES_USER"]
-    assert url.password == env_example["POSTGRES_PASSWORD"]
+    assert url.username == env_example["DB_APP_USER"]
+    assert url.password == env_example["DB_APP_PASSWORD"]
     assert url.path.lstrip("/") == env_example["POSTGRES_DB"]
+
+
+def test_the_app_role_is_neither_the_owner_nor_the_superuser(env_example):
+    users = [env_example[name] for name in ("DB_APP_USER", "DB_OWNER_USER", "POSTGRES_USER")]
+    assert len(set(users)) == 3, users
+
+
+def test_web_worker_and_beat_connect_as_the_app_role_and_hold_no_other_password(
+    services, env_example
+):
+    secrets = [env_example[name] for name in ("DB_APP_PASSWORD", *PRIVILEGED_PASSWORDS)]
+    # Distinct, and none inside another: else the search below could miss or match wrongly.
+    assert all(a == b or a not in b for a in secrets for b in secrets), secrets
+    for name in APP_SERVICES:
+        env = container_env(services[name], env_example)
+        url = urlsplit(env["DATABASE_URL"])
+        assert (url.username, url.password) == (
+            env_example["DB_APP_USER"],
+            env_example["DB_APP_PASSWORD"],
+        )
+        for variable in PRIVILEGED_PASSWORDS:
+            holders = [key for key, value in env.items() if env_example[variable] in value]
+            assert not holders, f"{name} holds {variable} in {holders}"
+
+
+def test_migrate_connects_as_the_owner_and_not_as_the_superuser(services, env_example):
+    env = container_env(services["migrate"], env_example)
+    url = urlsplit(env["DATABASE_URL"])
+    assert url.hostname == "postgres" and url.port in (None, 5432)
+    assert url.username == env_example["DB_OWNER_USER"]
+    assert url.password == env_example["DB_OWNER_PASSWORD"]
+    assert url.path.lstrip("/") == env_example["POSTGRES_DB"]
+    assert not [key for key, value in env.items() if env_example["POSTGRES_PASSWORD"] in value]
+
+
+def test_postgres_runs_the_init_script_that_creates_the_two_roles(services):
+    mounts = [entry.split(":") for entry in services["postgres"]["volumes"]]
+    scripts = [
+        (source, target)
+        for source, target, *_mode in mounts
+        if target.startswith("/docker-entrypoint-initdb.d/")
+    ]
+    assert len(scripts) == 1, mounts
+    source, target = scripts[0]
+    assert (ROOT / source).resolve() == INIT_ROLES and INIT_ROLES.is_file()
+    assert target.endswith(".sh")  # the image runs *.sh, *.sql and *.sql.gz only
+    script = INIT_ROLES.read_text()
+    for role in ("owner", "app"):
+        created = rf"CREATE ROLE :\"{role}\" LOGIN NOSUPERUSER .*PASSWORD :'{role}_password'"
+        assert re.search(created, script), f"init-roles.sh does not create the {role} role"
+    assert 'ALTER DATABASE :"db" OWNER TO :"owner"' in script
+    passed = {
+        "db": "POSTGRES_DB",
+        "owner": "DB_OWNER_USER",
+        "owner_password": "DB_OWNER_PASSWORD",
+        "app": "DB_APP_USER",
+        "app_password": "DB_APP_PASSWORD",
+    }
+    for psql_variable, variable in passed.items():
+        assert f'-v {psql_variable}="${variable}"' in script, psql_variable
 
 
 def test_redis_url_points_at_the_redis_service(services, env_example):

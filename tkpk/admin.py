@@ -1,7 +1,13 @@
-"""Django admin for system admins. Every change made here is also written to the audit trail."""
+"""Django admin for system admins. Every change made here is also written to the audit trail:
+every registered admin, the ones Django and django-axes bring included, is an AuditedModelAdmin
+or cannot delete (tkpk/tests/test_admin_audit.py walks the registry)."""
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
@@ -68,7 +74,7 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -78,7 +84,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegionDataset)
-class RegionDatasetAdmin(admin.ModelAdmin):
+class RegionDatasetAdmin(AuditedModelAdmin):
     list_display = [
         "loaded_at",
         "source",
@@ -98,7 +104,7 @@ class RegionDatasetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(AuditedModelAdmin):
     list_display = ["id", "kind", "status", "created_by", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [f.name for f in Job._meta.fields]
@@ -122,3 +128,34 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Admins other apps register, replaced by audited ones --------------------------------------
+
+
+class GroupAdmin(AuditedModelAdmin, BaseGroupAdmin):
+    """Roles are groups (tkpk.roles): changing one changes who may see personal data."""
+
+
+class AccessAttemptAdmin(AuditedModelAdmin, axes_admin.AccessAttemptAdmin):
+    """django-axes' failed sign-ins; deleting one lifts a lock."""
+
+
+class AccessLogAdmin(AuditedModelAdmin, axes_admin.AccessLogAdmin):
+    """django-axes' sign-in log."""
+
+
+class AccessFailureLogAdmin(AuditedModelAdmin, axes_admin.AccessFailureLogAdmin):
+    """django-axes' log of failed sign-ins."""
+
+
+for model, model_admin in [
+    (Group, GroupAdmin),
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    # Only in place of what is registered: axes registers nothing with AXES_ENABLE_ADMIN off.
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, model_admin)

@@ -3,21 +3,13 @@ reveal of a full NIK is written here by the service that does it (UU 27/2022 Pas
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .choices import AuditAction
+from .client_ip import client_ip  # also imported from here by callers that audit a request
 from .models import AuditEvent
-
-
-def client_ip(request) -> str | None:
-    """The client's address: the first X-Forwarded-For hop behind the proxy, else REMOTE_ADDR."""
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(
@@ -46,6 +38,35 @@ def audit_record(
         event.object_repr = str(obj)[:200]
     event.save()
     return event
+
+
+def audit_login_failed(*, username, request=None) -> AuditEvent:
+    """Record a failed sign-in. The name typed is kept only when it is an account's name: people
+    type their password into the username box, and the audit trail must not keep it readable."""
+    known = _known_username(str(username or "")[:150])
+    return audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        summary=known or "",
+        changes={"username_known": known is not None},
+        request=request,
+    )
+
+
+def _known_username(typed: str) -> str | None:
+    """The stored name of the account `typed` names (ignoring case, as people type it), or None."""
+    if not typed:
+        return None
+    user_model = get_user_model()
+    field = user_model.USERNAME_FIELD
+    names = list(
+        user_model._default_manager.filter(**{f"{field}__iexact": typed})
+        .order_by("pk")
+        .values_list(field, flat=True)[:10]
+    )
+    if typed in names:
+        return typed
+    return names[0] if names else None
 
 
 def model_changes(before: dict, after: dict) -> dict:

@@ -1,8 +1,15 @@
 """Request middleware of the core."""
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class DefaultLanguageMiddleware(LocaleMiddleware):
@@ -19,3 +26,91 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestBodyTooLarge(RequestDataTooBig):
+    """Raised by RequestSizeUploadHandler; Django answers it with 400, and
+    RequestSizeLimitMiddleware turns that answer into the 413 page."""
+
+
+class RequestSizeUploadHandler(FileUploadHandler):
+    """Counts the bytes of uploaded files as they arrive and stops the upload once they pass the
+    limit, before the rest is read or written to disk.
+
+    Defence in depth: the Content-Length check refuses a large body first, and under WSGI Django
+    reads nothing of a body whose length is not announced (chunked) and never more than the
+    announced length. Should a server or handler ever pass on a body that the check did not
+    measure, this handler still stops it at the limit.
+    """
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.request_size_refused = True
+            raise RequestBodyTooLarge(
+                f"Upload of more than {self.limit} bytes to {self.request.path} refused."
+            )
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse, with 413 and a short page, a request whose body is larger than its view accepts,
+    before the body is read: Django would otherwise spool the whole upload to disk first.
+
+    A view accepts `max_request_bytes` (a class attribute, or an attribute of a function view)
+    or else settings.REQUEST_MAX_BYTES. It must come before CsrfViewMiddleware, whose
+    process_view reads request.POST. The reverse proxy refuses bodies above its own
+    client_max_body_size before any of this runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "request_size_refused", False):
+            return _too_large(request)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = request_limit(view_func)
+        length = _content_length(request)
+        if length is not None and length > limit:
+            return _too_large(request)
+        if request.method == "POST" and not hasattr(request, "_files"):
+            request.upload_handlers.insert(0, RequestSizeUploadHandler(request, limit))
+        return None
+
+
+def request_limit(view_func) -> int:
+    """The largest body, in bytes, that this view accepts."""
+    for owner in (view_func, getattr(view_func, "view_class", None)):
+        limit = getattr(owner, "max_request_bytes", None)
+        if limit is not None:
+            return int(limit)
+    return settings.REQUEST_MAX_BYTES
+
+
+def _content_length(request) -> int | None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _too_large(request):
+    logger.warning(
+        "Request body of %s bytes to %s refused (too large).",
+        request.META.get("CONTENT_LENGTH", "?"),
+        request.path,
+    )
+    return render(request, "413.html", status=413)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    "csp",
     "import_export",
     "axes",
     "tkpk",
@@ -105,10 +107,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tkpk.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the body: refuses a too large one unread.
+    "tkpk.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,13 +172,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: lock a username from one address after repeated failures.
+# The client's address, for the audit trail and login throttling (tkpk.client_ip): how many
+# reverse proxies of ours stand in front of the app, each appending the address it saw to
+# X-Forwarded-For. 0: the app is reached directly, and the header, which any client can send,
+# is ignored. 1: docker compose behind one TLS proxy. Only set it above 0 when the app cannot be
+# reached except through those proxies.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} is negative: set the number of proxies."
+    )
+
+# Login throttling: lock a username from one address after repeated failures. Without
+# django-ipware, axes would take REMOTE_ADDR, the proxy's address that every user shares.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tkpk.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Bahasa Indonesia first, English second.
 LANGUAGE_CODE = "id"
@@ -205,6 +222,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body (uploads included) a page accepts unless its view says otherwise
+# (`max_request_bytes`: the household import and the meeting files); a larger one is refused
+# with 413 before it is read (tkpk.middleware.RequestSizeLimitMiddleware). The TLS proxy must
+# also cap bodies (nginx client_max_body_size) at the largest of these, the household import's.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 12) * 1024 * 1024
 
 # Email: console in development, SMTP from the environment in production.
 EMAIL_BACKEND = env_str(
@@ -232,6 +254,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Content-Security-Policy (django-csp): scripts come only from our own static files, so that
+# markup slipped into a page (a <script>, an on*= handler, an hx-on) does not run. No template
+# has an inline script or handler (static/js/tkpk.js holds that behaviour), and htmx is told
+# not to eval (the htmx-config meta tag in base.html). Styles: <style> elements only from
+# files, but style="" attributes are allowed ('unsafe-inline' in style-src-attr), because
+# progress bars take their width from the data; an attribute styles its own element only and
+# cannot read the page as an injected stylesheet could. style-src is what browsers without
+# CSP level 3 fall back to, so it allows both.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -257,6 +303,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "jobs-fail-stale": {"task": "tkpk.tasks.jobs_fail_stale", "schedule": 300.0},
+    # Retention of personal data in files, daily at night (see *_RETENTION_DAYS below).
+    "jobs-expire-results": {
+        "task": "tkpk.tasks.expire_job_results",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "households-expire-import-files": {
+        "task": "households.tasks.expire_import_files",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # The daily digest of follow-up actions, at 07:00 in CELERY_TIMEZONE.
     "meetings-action-reminders": {
         "task": "meetings.tasks.send_action_reminders",
@@ -266,6 +321,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # A running job whose heartbeat is older than this is taken as dead and marked failed.
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 15 * 60)
+# Retention, in days (0: kept forever): a job's result file (exports with full NIKs, rejected
+# rows) is deleted this long after the job finished, an uploaded family file this long after
+# its upload unless a run still reads it. The rows stay, as the record; only the files go.
+JOB_RESULT_RETENTION_DAYS = env_int("JOB_RESULT_RETENTION_DAYS", 30)
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
 
 # Meetings and follow-up actions: the digest names actions due within this many days; the
 # largest attachment accepted; the base address for links in emails (empty: paths only).

@@ -3,7 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .audit import audit_record, client_ip
+from .audit import audit_login_failed, audit_record
 from .choices import AuditAction
 
 
@@ -19,11 +19,5 @@ def audit_logout(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed, dispatch_uid="tkpk_audit_login_failed")
-def audit_login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
-    audit_record(
-        actor=None,
-        action=AuditAction.LOGIN_FAILED,
-        summary=username,
-        ip_address=client_ip(request),
-    )
+def audit_login_failed_attempt(sender, credentials, request=None, **kwargs):
+    audit_login_failed(username=credentials.get("username"), request=request)

@@ -3,6 +3,7 @@
 Views parse input, check access, call one service or selector and render.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import connection
@@ -18,6 +19,7 @@ from .home import panels_for
 from .jobs import job_cancel, job_is_stale, job_start, jobs_fail_stale
 from .models import Job
 from .pagination import page_without_count
+from .retention import job_result_expired
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
 from .selectors import agency_list, audit_event_list, job_list, region_summary
 
@@ -138,7 +140,13 @@ class JobResultView(LoginRequiredMixin, View):
         job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
         # A failed import keeps its rejected rows as its result: that file says why.
         if not job.result_file:
+            if job_result_expired(job):
+                return self.gone(request, job)
             raise Http404(_("This job has no result file."))
+        try:
+            handle = job.result_file.open("rb")
+        except FileNotFoundError:
+            return self.gone(request, job)
         audit_record(
             actor=request.user,
             action=AuditAction.EXPORT,
@@ -147,7 +155,19 @@ class JobResultView(LoginRequiredMixin, View):
             request=request,
         )
         name = job.result_file.name.rsplit("/", 1)[-1]
-        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+        return FileResponse(handle, as_attachment=True, filename=name)
+
+    def gone(self, request, job):
+        """The job's page with the reason, for an old link or an open tab to a deleted file."""
+        if job_result_expired(job):
+            message = _(
+                "This job's result file is no longer available: result files are deleted "
+                "%(days)d days after the job ends. Run the job again if you still need it."
+            ) % {"days": settings.JOB_RESULT_RETENTION_DAYS}
+        else:
+            message = _("The result file of this job is no longer stored.")
+        messages.warning(request, message)
+        return render(request, "tkpk/job_detail.html", {"job": job}, status=410)
 
 
 class RegionOverviewView(LoginRequiredMixin, PermissionRequiredMixin, View):

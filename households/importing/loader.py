@@ -313,6 +313,15 @@ class Loader:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
             if cursor.fetchone()[0]:
                 return []
+            # Only the table's owner may drop its indexes: the application's own database role
+            # (issue 7, `manage.py grant_app_role`) owns nothing and loads row by row.
+            cursor.execute(
+                "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+                "WHERE oid = %s::regclass",
+                [table],
+            )
+            if not cursor.fetchone()[0]:
+                return []
             # Every index but those behind a constraint (the primary key): the unique indexes of
             # NIK and No. KK are rebuilt too, and CREATE UNIQUE INDEX checks them again.
             cursor.execute(

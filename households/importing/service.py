@@ -318,7 +318,8 @@ STAGED_FIELD = {"village": "village_code"}
 
 
 class _RejectWriter:
-    """The rejected rows as CSV: the file's own columns, then the row number and the reason."""
+    """The rejected rows as CSV: the file's own columns, then the row number and the reason.
+    Every cell goes through formula_safe, the header too: it is the uploaded file's own."""
 
     def __init__(self, out, header: list[str], delimiter: str = ","):
         self.header = header
@@ -327,14 +328,16 @@ class _RejectWriter:
             self.text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
             # The delimiter of the uploaded file, so that the user's spreadsheet opens it alike.
             self.writer = csv.writer(self.text, delimiter=delimiter or ",")
-            self.writer.writerow([*header, _("row"), _("reason")])
+            self.writer.writerow([*map(formula_safe, [*header, _("row"), _("reason")])])
 
     def write(self, row_no: int, cells: list, reasons: list[str]) -> None:
         if self.writer is None:
             return
         values = ["" if c is None else str(c) for c in cells[: len(self.header)]]
         values += [""] * (len(self.header) - len(values))
-        self.writer.writerow([*map(formula_safe, values), row_no, "; ".join(reasons)])
+        # The reasons may quote a cell of the file.
+        reason = formula_safe("; ".join(reasons))
+        self.writer.writerow([*map(formula_safe, values), row_no, reason])
 
     def write_staged(self, staged: dict, mapping: dict[str, int], reasons) -> None:
         """A row that was refused after staging (a repeated NIK), written back into the file's

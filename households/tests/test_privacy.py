@@ -121,9 +121,7 @@ def test_the_operator_export_holds_no_full_number_birth_date_or_mothers_name(cli
     assert event.changes["rows"] == 2 and event.changes["masked"] is True
 
 
-def test_an_operator_export_above_the_cap_is_refused_with_a_message(
-    client, cast, family, settings
-):
+def test_an_operator_export_above_the_cap_is_refused_with_a_message(client, cast, family, settings):
     settings.OPERATOR_EXPORT_MAX_ROWS = 1
     client.force_login(cast.officer_a)
     response = client.post(reverse("households:export"), {"format": "csv"}, follow=True)
@@ -169,9 +167,11 @@ def test_an_operator_checks_an_exact_nik_yes_or_no_audited(client, cast, family)
     found = client.post(url, {"nik": WIFE_NIK})
     assert found.context["found"] is True
     page = found.content.decode()
-    assert "Siti" not in page and KK not in page and reverse(
-        "households:household_detail", args=[family.pk]
-    ) not in (page)
+    assert (
+        "Siti" not in page
+        and KK not in page
+        and reverse("households:household_detail", args=[family.pk]) not in (page)
+    )
     assert client.post(url, {"nik": "6308014504870003"}).context["found"] is False
     events = AuditEvent.objects.filter(action="check_nik", actor=cast.officer_a).order_by("id")
     assert [(e.changes["nik"], e.changes["found"]) for e in events] == [

@@ -3,7 +3,8 @@ not see answers 404, what they may see but not change answers 403, and a visitor
 signed in is sent to the login page.
 
 The world: meeting M invites Dinsos (agency A) and holds Dinsos's action; meeting N invites
-Dinkes (agency B) and holds Dinkes's action. Bappeda reads everything and writes nothing.
+Dinkes (agency B) and holds Dinkes's action. Bappeda reads everything but opens no file
+(attachments and evidence hold personal data) and writes nothing.
 """
 
 from types import SimpleNamespace
@@ -53,6 +54,7 @@ def world(cast):
 
 # (url name, argument, expected status per member in MEMBERS order)
 READ_ALL = [200, 200, 200, 404, 200, 403]  # meeting of agency A: B's operator gets 404
+FILES = [200, 200, 200, 404, 404, 403]  # the same, but Bappeda opens no file
 SECRETARIAT_ONLY = [200, 200, 403, 403, 403, 403]
 GETS = [
     ("meeting_list", None, [200, 200, 200, 200, 200, 403]),
@@ -67,8 +69,8 @@ GETS = [
     ("action_detail", "action", READ_ALL),
     ("action_row", "action", READ_ALL),
     ("action_edit", "action", SECRETARIAT_ONLY),
-    ("attachment_download", "attachment", READ_ALL),
-    ("evidence_download", "update", READ_ALL),
+    ("attachment_download", "attachment", FILES),
+    ("evidence_download", "update", FILES),
 ]
 
 

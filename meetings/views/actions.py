@@ -1,6 +1,7 @@
 """Follow-up action pages: the board, my actions, inline rows on the meeting page, the action's
 own page with its timeline, progress posts and the secretariat's verification."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -246,6 +247,7 @@ class ProgressAddView(PermissionView):
     Another agency's action answers 404."""
 
     permission_required = "meetings.post_progress"
+    max_request_bytes = settings.MEETINGS_MAX_UPLOAD_BYTES + 1024 * 1024  # the file and the form
 
     def post(self, request, pk):
         action = action_for(request, pk)

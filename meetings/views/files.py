@@ -1,6 +1,7 @@
 """Attachments and evidence files: uploaded through checked forms, served only through these
 views after an access check (never from MEDIA_URL), always as a download, and audited."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -36,6 +37,7 @@ class AttachmentAddView(PermissionView):
     """Upload a file to a meeting; its type is checked by content, its size against the limit."""
 
     permission_required = "meetings.add_attachment"
+    max_request_bytes = settings.MEETINGS_MAX_UPLOAD_BYTES + 1024 * 1024  # the file and the form
 
     def post(self, request, pk):
         meeting = meeting_for(request, pk)
@@ -90,16 +92,15 @@ class AttachmentDeleteView(PermissionView):
 
 
 class EvidenceDownloadView(PermissionView):
-    """The evidence file of a progress report, for those who may read the action."""
+    """The evidence file of a progress report, for those who may read the action and open its
+    files (a report without a file answers 404 too)."""
 
     permission_required = "meetings.view_followupaction"
 
     def get(self, request, pk):
         update = get_object_or_404(
-            ProgressUpdate.objects.for_user(request.user).select_related("action"), pk=pk
+            ProgressUpdate.objects.evidence_for_user(request.user).select_related("action"), pk=pk
         )
-        if not update.evidence:
-            raise Http404(_("This report has no evidence file."))
         return _file_response(
             request,
             stored=update.evidence,

@@ -17,7 +17,7 @@ from tkpk.choices import AuditAction
 
 from ..forms import ActionForm, AttachmentForm, AttendanceForm, MeetingForm, MinutesForm
 from ..markdown import render_markdown
-from ..models import Attendance
+from ..models import Attachment, Attendance
 from ..selectors import agency_choices, meeting_actions, meeting_list
 from ..services import (
     attendance_add,
@@ -129,7 +129,8 @@ def _detail_context(request, meeting, **forms):
         "meeting": meeting,
         "invitations": meeting.invitations.select_related("agency"),
         "attendance": meeting.attendance.select_related("agency"),
-        "attachments": meeting.attachments.all(),
+        # Scoped like the download: a role that opens no file is not told their names either.
+        "attachments": Attachment.objects.for_user(user).filter(meeting=meeting),
         "actions": meeting_actions(user=user, meeting=meeting),
         "today": timezone.localdate(),
     }

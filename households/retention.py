@@ -1,0 +1,74 @@
+"""Retention of uploaded family files: an import's file (names, NIKs, No. KK of whole villages)
+is personal data, kept no longer than needed (UU 27/2022) once the import is done with it.
+
+The HouseholdImport row stays, as the record of what was uploaded by whom; only its file goes.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from tkpk.audit import audit_record
+from tkpk.choices import AuditAction, JobStatus
+
+from .models import HouseholdImport
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = [JobStatus.QUEUED, JobStatus.RUNNING]
+
+
+def import_files_expire(*, days: int | None = None) -> list[int]:
+    """Delete the files of imports uploaded more than `days` days ago (default
+    IMPORT_FILE_RETENTION_DAYS; 0 keeps them forever), except those a queued or running dry run
+    or import still reads; clear the field and write one audit event naming the imports.
+    Returns their ids. Idempotent: a file already gone is skipped."""
+    days = settings.IMPORT_FILE_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return []
+    cutoff = timezone.now() - timedelta(days=days)
+    expired = (
+        HouseholdImport.objects.filter(created_at__lt=cutoff)
+        .exclude(file="")
+        .exclude(Q(dry_run_job__status__in=ACTIVE) | Q(import_job__status__in=ACTIVE))
+        .order_by("pk")
+        .only("pk", "file")
+    )
+    removed = []
+    for record in expired.iterator():
+        try:
+            # The file goes first: a cleared field over a file left on disk would hide personal
+            # data from every later run.
+            record.file.storage.delete(record.file.name)
+        except OSError:
+            logger.exception("could not delete the file of household import %s", record.pk)
+            continue
+        removed.append(record.pk)
+    if not removed:
+        return []
+    HouseholdImport.objects.filter(pk__in=removed).update(file="")
+    audit_record(
+        actor=None,
+        action=AuditAction.DELETE,
+        summary=ngettext(
+            "Deleted the uploaded file of %(count)d household import older than %(days)d days "
+            "(retention): %(ids)s.",
+            "Deleted the uploaded files of %(count)d household imports older than %(days)d days "
+            "(retention): %(ids)s.",
+            len(removed),
+        )
+        % {"count": len(removed), "days": days, "ids": _ids(removed)},
+        changes={"import_ids": removed, "count": len(removed), "retention_days": days},
+    )
+    return removed
+
+
+def _ids(ids: list[int]) -> str:
+    """The ids as #1, #2, ...; the summary is short, the event's changes list them all."""
+    return ", ".join(f"#{pk}" for pk in ids[:50]) + (", …" if len(ids) > 50 else "")
