@@ -1,6 +1,7 @@
 """Benchmark: importing a DTKS-style file of 1,000,000 people into PostgreSQL.
 
     make bench-import                  # or: python bench/bench_import.py [--people N]
+    BENCH_DUPLICATES=0.15 make bench-import   # 15 % of the rows repeat an earlier NIK
 
 In one run, on a database of its own (BENCH_DATABASE_URL, dropped and created anew each run):
   1. generates the file (households.synthetic: deterministic, about 250,000 families, 2 % of the
@@ -154,10 +155,12 @@ def main() -> None:
     call_command("load_regions", within="63.08", stdout=open(os.devnull, "w"))  # noqa: SIM115
     data_dir = ROOT / "var" / "bench"
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / f"dtks-{args.people}.csv"
+    repeats = float(os.environ.get("BENCH_DUPLICATES") or 0)
+    suffix = f"-repeat{repeats:g}" if repeats else ""
+    path = data_dir / f"dtks-{args.people}{suffix}.csv"
     if not path.exists():
         started = time.perf_counter()
-        write_csv(path, people=args.people)
+        write_csv(path, people=args.people, repeat_ratio=repeats)
         print(f"generated {path.name} in {time.perf_counter() - started:.1f}s", flush=True)
 
     copy_times = [copy_reference(path) for _ in range(RUNS)]
@@ -174,6 +177,8 @@ def main() -> None:
     again_s = statistics.median(r["seconds"] for r in again)
     peak = max(r["peak_rss_mb"] for r in first + again)
     print()
+    if repeats:
+        print(f"{repeats:.0%} of the rows repeat an earlier row (BENCH_DUPLICATES={repeats:g})")
     print(
         f"{'what ran':<34} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'peak RSS':>9} {'ratio':>6}"
     )
@@ -200,6 +205,7 @@ def main() -> None:
             {
                 "bench": "import",
                 "rows": rows,
+                "duplicates": repeats,
                 "seconds": round(first_s, 2),
                 "rows_per_s": round(rows / first_s),
                 "copy_seconds": round(copy_s, 2),

@@ -28,12 +28,11 @@ from django.utils import timezone
 from tkpk.choices import AuditAction
 
 from ..models import Household, Person
-from .loader import FAMILIES, REVIEW, STAGING, Loader
+from .loader import CHANGED, FAMILIES, REVIEW, STAGING, Loader
 
 KINDS = ("move", "rename", "identity")
 # The columns of the change list, and of ImportReport.change_preview.
 CHANGE_COLUMNS = ("kind", "kk", "number", "field", "old", "new")
-PERSON_KEYS = ("nik", "temporary_number")
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -69,61 +68,57 @@ class Review:
         return "TRUE" if kind in self.accept else "FALSE"
 
     def people(self) -> None:
-        """Moves, identity changes and renames of people matched by NIK."""
+        """Moves, identity changes and renames among the changed people (loader CHANGED)."""
         loader = self.loader
+        new_family = "(SELECT id FROM households_household WHERE kk_number = c.kk)"
         with connection.cursor() as cursor:
-            for column in PERSON_KEYS:
-                matched = f"""FROM {STAGING} s JOIN households_person p ON p.{column} = s.{column}
-                              WHERE s.{column} IS NOT NULL"""
+            cursor.execute(
+                f"""INSERT INTO {REVIEW} (kind, kk, number, row_no, field, old, new, accepted)
+                    SELECT 'move', c.kk, c.number, c.row_no, 'household',
+                           (SELECT kk_number FROM households_household
+                            WHERE id = c.old_household_id),
+                           c.kk, {self._accepted("move")}
+                    FROM {CHANGED} c
+                    WHERE c.old_household_id {loader.distinct} {new_family}"""
+            )
+            for field in ("birth_date", "sex"):
+                if field not in loader.person_columns:
+                    continue
+                old = f"c.old_{field}"
+                new = loader.new_expression(old, f"c.{field}", field)
+                stored = f"{old} IS NOT NULL" + (f" AND {old} <> ''" if field == "sex" else "")
                 cursor.execute(
                     f"""INSERT INTO {REVIEW} (kind, kk, number, row_no, field, old, new, accepted)
-                        SELECT 'move', s.kk, s.{column}, s.row_no, 'household', h.kk_number, s.kk,
-                               {self._accepted("move")}
-                        FROM {STAGING} s JOIN households_person p ON p.{column} = s.{column}
-                        JOIN households_household h ON h.id = p.household_id
-                        WHERE s.{column} IS NOT NULL AND h.kk_number <> s.kk"""
+                        SELECT 'identity', c.kk, c.number, c.row_no, '{field}',
+                               {_as_text(old)}, {_as_text(new)}, {self._accepted("identity")}
+                        FROM {CHANGED} c WHERE {stored} AND {old} {loader.distinct} {new}"""
                 )
-                for field in ("birth_date", "sex"):
-                    if field not in loader.person_columns:
-                        continue
-                    new = loader.new_value("p", "s", field)
-                    stored = f"p.{field} IS NOT NULL"
-                    if field == "sex":
-                        stored += " AND p.sex <> ''"
-                    cursor.execute(
-                        f"""INSERT INTO {REVIEW}
-                                (kind, kk, number, row_no, field, old, new, accepted)
-                            SELECT 'identity', s.kk, s.{column}, s.row_no, '{field}',
-                                   {_as_text(f"p.{field}")}, {_as_text(new)},
-                                   {self._accepted("identity")}
-                            {matched} AND {stored} AND p.{field} {loader.distinct} {new}"""
-                    )
-                cursor.execute(
-                    f"""SELECT s.kk, s.{column}, s.row_no, p.name, s.name
-                        {matched} AND UPPER(p.name) <> UPPER(s.name)"""
+            cursor.execute(
+                f"""SELECT c.kk, c.number, c.row_no, c.old_name, c.name FROM {CHANGED} c
+                    WHERE UPPER(c.old_name) <> UPPER(c.name)"""
+            )
+            threshold = settings.IMPORT_RENAME_SIMILARITY
+            renames = [
+                ("rename", kk, number, row_no, "name", old, new, "rename" in self.accept)
+                for kk, number, row_no, old, new in cursor.fetchall()
+                if name_similarity(old, new) < threshold
+            ]
+            if renames:
+                cursor.executemany(
+                    f"""INSERT INTO {REVIEW} (kind, kk, number, row_no, field, old, new, accepted)
+                        VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                    renames,
                 )
-                threshold = settings.IMPORT_RENAME_SIMILARITY
-                renames = [
-                    ("rename", kk, number, row_no, "name", old, new, "rename" in self.accept)
-                    for kk, number, row_no, old, new in cursor.fetchall()
-                    if name_similarity(old, new) < threshold
-                ]
-                if renames:
-                    cursor.executemany(
-                        f"""INSERT INTO {REVIEW}
-                                (kind, kk, number, row_no, field, old, new, accepted)
-                            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
-                        renames,
-                    )
 
     def take_out_held_people(self) -> None:
         """Held people leave staging; a family that only they would have created is dropped.
         The family row of an existing family stays: its fields are not held with a member."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""DELETE FROM {STAGING} WHERE row_no IN (
-                        SELECT row_no FROM {REVIEW} WHERE accepted = FALSE)"""
-            )
+            for table in (STAGING, CHANGED):
+                cursor.execute(
+                    f"""DELETE FROM {table} WHERE row_no IN (
+                            SELECT row_no FROM {REVIEW} WHERE accepted = FALSE)"""
+                )
             cursor.execute(
                 f"""DELETE FROM {FAMILIES} WHERE
                         NOT EXISTS (SELECT 1 FROM {STAGING} s WHERE s.kk = {FAMILIES}.kk)
@@ -184,22 +179,21 @@ def change_rows(loader: Loader) -> Iterator[tuple]:
                 FROM {FAMILIES} f JOIN households_household h ON h.kk_number = f.kk
                 WHERE h.{column} {loader.distinct} {new} AND {loader.family_not_held("f")}"""
         )
-    for key in PERSON_KEYS:
-        joined = f"""FROM ({loader.person_source(key)}) x
-                     JOIN households_person p ON p.{key} = x.number"""
-        for column in loader.person_columns:
-            new = loader.new_value("p", "x", column)
-            selects.append(
-                f"""SELECT 'update', x.kk, x.number, '{column}', {_as_text(f"p.{column}")},
-                           {_as_text(new)}
-                    {joined} WHERE p.{column} {loader.distinct} {new}"""
-            )
+    for column in loader.person_columns:
+        old = f"x.old_{column}"
+        new = loader.new_expression(old, f"x.{column}", column)
         selects.append(
-            f"""SELECT 'update', x.kk, x.number, 'household',
-                       (SELECT kk_number FROM households_household WHERE id = p.household_id),
-                       x.kk
-                {joined} WHERE p.household_id <> x.household_id"""
+            f"""SELECT 'update', x.kk, x.number, '{column}', {_as_text(old)}, {_as_text(new)}
+                FROM {CHANGED} x WHERE {old} {loader.distinct} {new}"""
         )
+    selects.append(
+        f"""SELECT 'update', x.kk, x.number, 'household',
+                   (SELECT kk_number FROM households_household WHERE id = x.old_household_id),
+                   x.kk
+            FROM {CHANGED} x
+            WHERE x.old_household_id {loader.distinct}
+                  (SELECT id FROM households_household WHERE kk_number = x.kk)"""
+    )
     selects.append(f"SELECT kind, kk, number, field, old, new FROM {REVIEW}")
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 2, 3, 1, 4")
@@ -280,33 +274,35 @@ class History:
             params={"summary": self.summary},
         )
 
-    def people(self, cursor, key: str) -> None:
+    def people(self, cursor) -> None:
         loader = self.loader
         pairs = [
-            (column, f"p.{column}", loader.new_value("p", "x", column))
+            (
+                column,
+                f"x.old_{column}",
+                loader.new_expression(f"x.old_{column}", f"x.{column}", column),
+            )
             for column in loader.person_columns
         ]
         pairs.append(
             (
                 "household",
-                "(SELECT kk_number FROM households_household WHERE id = p.household_id)",
+                "(SELECT kk_number FROM households_household WHERE id = x.old_household_id)",
                 "x.kk",
             )
         )
         changed = " OR ".join(
-            f"p.{column} {loader.distinct} {loader.new_value('p', 'x', column)}"
-            for column in loader.person_columns
+            [f"{old} {loader.distinct} {new}" for _f, old, new in pairs[:-1]]
+            + ["x.old_household_id <> x.household_id"]
         )
-        changed = " OR ".join(filter(None, [changed, "p.household_id <> x.household_id"]))
         self._insert(
             cursor,
             model=Person,
             select=f"""SELECT %(at)s, %(actor)s, %(username)s, %(action)s, %(content_type)s,
-                              {_as_text("p.id")}, SUBSTR(p.name, 1, 200),
+                              {_as_text("x.person_id")}, SUBSTR(x.old_name, 1, 200),
                               %(summary)s || ' · No. KK ' || x.kk || ' · NIK ' || x.number,
                               {self._json(pairs)}, NULL
-                       FROM ({loader.person_source(key)}) x
-                       JOIN households_person p ON p.{key} = x.number
+                       FROM ({loader.changed_people()}) x
                        WHERE {changed}""",
             params={"summary": self.summary},
         )

@@ -18,6 +18,11 @@ from .rows import STAGING_COLUMNS
 
 STAGING = "hh_staging"
 REVIEW = "hh_review"
+# The staged people matched by NIK whose stored row the file would change, with the stored
+# values beside the file's (old_<column>): one join of the file with the registry, after which
+# review, change list, history and update read only the changed few.
+CHANGED = "hh_people_changed"
+REPEATS = "hh_repeats"
 BULK_MIN_ROWS = 50_000
 FAMILIES = "hh_families"
 
@@ -81,12 +86,15 @@ class Loader:
     def new_value(self, existing: str, new: str, column: str) -> str:
         """The SQL value a mapped column takes on an existing row: the file's, unless its cell
         was empty and the import keeps stored values."""
-        value = f"{new}.{column}"
+        return self.new_expression(f"{existing}.{column}", f"{new}.{column}", column)
+
+    def new_expression(self, stored: str, given: str, column: str) -> str:
+        """new_value for any two expressions: the stored value and the file's."""
         if self.clear_empty:
-            return value
+            return given
         if column in TEXT_COLUMNS:
-            value = f"NULLIF({value}, '')"
-        return f"COALESCE({value}, {existing}.{column})"
+            given = f"NULLIF({given}, '')"
+        return f"COALESCE({given}, {stored})"
 
     # -- staging ------------------------------------------------------------------------------
     def create_staging(self) -> None:
@@ -94,7 +102,7 @@ class Loader:
             if self.postgres:
                 # The sorts and hash joins of a million-row file fit in memory, not on disk.
                 cursor.execute("SET LOCAL work_mem = '128MB'")
-            for table in (STAGING, FAMILIES, REVIEW):
+            for table in (STAGING, FAMILIES, REVIEW, CHANGED):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
             temp = "TEMPORARY"
             cursor.execute(
@@ -151,35 +159,62 @@ class Loader:
         removed from staging and returned as (staged values, first row_no)."""
         self.index_staging()
         found = []
+        repeats = " UNION ALL ".join(
+            f"""SELECT s.row_no, d.first_row FROM {STAGING} s JOIN (
+                    SELECT {column} AS number, MIN(row_no) AS first_row FROM {STAGING}
+                    WHERE {column} IS NOT NULL GROUP BY {column} HAVING COUNT(*) > 1
+                ) d ON s.{column} = d.number WHERE s.row_no <> d.first_row"""
+            for column in ("nik", "temporary_number")
+        )
         with connection.cursor() as cursor:
-            for column in ("nik", "temporary_number"):
-                cursor.execute(
-                    f"""SELECT s.*, r.code AS village_code, d.first_row
-                        FROM {STAGING} s JOIN (
-                            SELECT {column} AS number, MIN(row_no) AS first_row FROM {STAGING}
-                            WHERE {column} IS NOT NULL GROUP BY {column} HAVING COUNT(*) > 1
-                        ) d ON s.{column} = d.number
-                        LEFT JOIN tkpk_region r ON r.id = s.village_id
-                        WHERE s.row_no <> d.first_row ORDER BY s.row_no"""
-                )
-                names = [c[0] for c in cursor.description]
-                for row in cursor.fetchall():
-                    values = dict(zip(names, row, strict=True))
-                    found.append((values, values.pop("first_row")))
+            cursor.execute(f"DROP TABLE IF EXISTS {REPEATS}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {REPEATS} AS {repeats}")
+            cursor.execute(
+                f"""SELECT s.*, r.code AS village_code, x.first_row
+                    FROM {REPEATS} x JOIN {STAGING} s ON s.row_no = x.row_no
+                    LEFT JOIN tkpk_region r ON r.id = s.village_id
+                    ORDER BY s.row_no"""
+            )
+            names = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                values = dict(zip(names, row, strict=True))
+                found.append((values, values.pop("first_row")))
             if found:
                 # A semi-join, not a literal list: `row_no IN (1, 2, ...)` compares every staged
-                # row with every repeat, which made a file with 20,000 repeats 30 times slower.
-                for column in ("nik", "temporary_number"):
-                    cursor.execute(
-                        f"""DELETE FROM {STAGING} WHERE row_no IN (
-                                SELECT s.row_no FROM {STAGING} s JOIN (
-                                    SELECT {column} AS number, MIN(row_no) AS first_row
-                                    FROM {STAGING} WHERE {column} IS NOT NULL
-                                    GROUP BY {column} HAVING COUNT(*) > 1
-                                ) d ON s.{column} = d.number
-                                WHERE s.row_no <> d.first_row)"""
-                    )
+                # row with every repeat.
+                cursor.execute(
+                    f"DELETE FROM {STAGING} WHERE row_no IN (SELECT row_no FROM {REPEATS})"
+                )
+            cursor.execute(f"DROP TABLE {REPEATS}")
         return found
+
+    def find_changed_people(self) -> None:
+        """Fill CHANGED: the staged people whose stored row differs in a mapped column, in their
+        family (the new family's id is NULL while it does not exist) or in their warnings."""
+        old_columns = ", ".join(f"p.{c} AS old_{c}" for c in PERSON_FIELDS)
+        new_columns = ", ".join(f"s.{c}" for c in PERSON_FIELDS)
+        changed = self._person_changed("p", "s", "hn.id")
+        with connection.cursor() as cursor:
+            for position, key in enumerate(("nik", "temporary_number")):
+                select = f"""SELECT s.row_no, s.kk, s.{key} AS number, p.id AS person_id,
+                                    p.household_id AS old_household_id, {old_columns},
+                                    p.warnings AS old_warnings, {new_columns},
+                                    s.warnings{self.json} AS warnings
+                             FROM {STAGING} s
+                             JOIN households_person p ON p.{key} = s.{key}
+                             LEFT JOIN households_household hn ON hn.kk_number = s.kk
+                             WHERE s.{key} IS NOT NULL AND ({changed})"""
+                if position == 0:
+                    cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {select}")
+                else:
+                    cursor.execute(f"INSERT INTO {CHANGED} {select}")
+            if not self.postgres:
+                cursor.execute(f"CREATE INDEX {CHANGED}_row_no ON {CHANGED} (row_no)")
+
+    def changed_people(self) -> str:
+        """SQL: CHANGED with the id of each person's family in the file (`household_id`)."""
+        return f"""SELECT c.*, h.id AS household_id FROM {CHANGED} c
+                   JOIN households_household h ON h.kk_number = c.kk"""
 
     def build_families(self) -> None:
         """One row per No. KK: the head's row (SHDK 1), else the first row of that family; a
@@ -375,15 +410,6 @@ class Loader:
             values.append("warnings = x.warnings")
         return ", ".join(values)
 
-    def person_source(self, column: str) -> str:
-        """The staged people matched on `column`, with the id of the family they belong in."""
-        return f"""SELECT s.{column} AS number, s.row_no, s.kk, s.name, s.sex, s.birth_place,
-                          s.birth_date, s.relation, s.mother_name,
-                          h.id AS household_id, s.warnings{self.json} AS warnings
-                   FROM {STAGING} s
-                   JOIN households_household h ON h.kk_number = s.kk
-                   WHERE s.{column} IS NOT NULL"""
-
     def apply(self, *, families: int, people: int, history=None) -> dict[str, int]:
         """New rows are inserted and changed rows updated, each in one statement; unchanged rows
         are not touched. `history` (households.importing.changes.History) records each change
@@ -420,8 +446,6 @@ class Loader:
                 )
                 counts["families_updated"] = cursor.rowcount
             counts["people_new"] = counts["people_updated"] = 0
-            person_changed = self._person_changed("households_person", "x", "x.household_id")
-            person_changed = person_changed.replace(f"x.warnings{self.json}", "x.warnings")
             for column in ("nik", "temporary_number"):
                 cursor.execute(
                     f"""INSERT INTO households_person
@@ -436,21 +460,20 @@ class Loader:
                     {"now": now},
                 )
                 counts["people_new"] += cursor.rowcount
-                if "households_person" in self.empty:
-                    continue
+            if "households_person" not in self.empty:
                 if history is not None:
-                    history.people(cursor, column)
+                    history.people(cursor)
                 cursor.execute(
                     f"""UPDATE households_person SET {self.person_set()}, updated_at = %(now)s
-                        FROM ({self.person_source(column)}) x
-                        WHERE households_person.{column} = x.number AND ({person_changed})""",
+                        FROM ({self.changed_people()}) x
+                        WHERE households_person.id = x.person_id""",
                     {"now": now},
                 )
-                counts["people_updated"] += cursor.rowcount
+                counts["people_updated"] = cursor.rowcount
         self._rebuild(dropped)
         return counts
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            for table in (STAGING, FAMILIES, REVIEW):
+            for table in (STAGING, FAMILIES, REVIEW, CHANGED):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")

@@ -243,6 +243,7 @@ def _load(
             raise ImportRefused(_("The file has no data rows."), report)
         if report.rejected >= report.rows:
             raise ImportRefused(_("No row of the file is valid; nothing was stored."), report)
+        loader.find_changed_people()
         review = Review(loader, accept=options.accept)
         review.people()
         loader.build_families()
