@@ -14,11 +14,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import filetype
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 DELIMITERS = [",", ";", "|", "\t"]
 SAMPLE_BYTES = 64 * 1024
+# What file type detection reads: filetype needs the first 261 bytes; a text file has no NUL.
+HEAD_BYTES = 8192
 
 
 class FileProblem(Exception):
@@ -48,12 +51,30 @@ class TableFile:
 
 
 def detect_format(name: str, head: bytes) -> str:
-    """'xlsx' for a zip container (by content, whatever the extension), else 'csv'."""
+    """'xlsx' for a zip container (by content, whatever the extension), else 'csv'. Anything
+    that is by its content neither (an image, a PDF, a program, an old .xls) is refused before
+    any parsing, with what it looks like."""
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
-    if name.lower().endswith((".xls",)) and head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(
             _("This is an old Excel 97-2003 (.xls) file. Save it as .xlsx or CSV and upload again.")
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileProblem(
+            _(
+                "This is a UTF-16 text file (Excel’s “Unicode Text”). Save it as CSV UTF-8 "
+                "and upload again."
+            )
+        )
+    kind = filetype.guess(head)
+    if kind is not None or b"\x00" in head:
+        raise FileProblem(
+            _(
+                "This is not a CSV or XLSX file (it looks like %(kind)s). Export the data from "
+                "the spreadsheet as CSV or XLSX and upload that file."
+            )
+            % {"kind": f"{kind.mime} (.{kind.extension})" if kind else _("a binary file")}
         )
     return "csv"
 
@@ -71,7 +92,7 @@ def open_table(fileobj, *, name: str, sheet: str = "") -> TableFile:
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
             % {"size": size // (1024 * 1024), "limit": limit // (1024 * 1024)}
         )
-    head = fileobj.read(8)
+    head = fileobj.read(HEAD_BYTES)
     fileobj.seek(0)
     if detect_format(name, head) == "xlsx":
         return _open_xlsx(fileobj, sheet=sheet)
