@@ -171,6 +171,19 @@ class ImportMappingForm(forms.Form):
             )
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.fields["clear_empty"] = forms.BooleanField(
+            label=_("Empty cells clear the field"),
+            required=False,
+            help_text=_(
+                "Off (the default): an empty cell keeps what the registry holds. A column that "
+                "is not mapped never changes anything."
+            ),
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        )
+
+    def mapping_fields(self):
+        """The column selects, without the options below them."""
+        return [self[name] for name in self.fields if name.startswith("map_") or name == "sheet"]
 
     def mapping(self) -> dict[str, int]:
         return {

@@ -11,12 +11,24 @@ from tkpk.jobs import JobError, JobOutcome, job_kind, job_progress
 from tkpk.models import Job, User
 
 from .exporting import ExportTooLarge, export_households
+from .importing.changes import KINDS
 from .importing.reader import FileProblem
 from .importing.service import ImportOptions, ImportRefused, household_import_run
 from .models import HouseholdImport
 
+PHASES = {
+    "reading": gettext_lazy("Reading and checking the rows"),
+    "comparing": gettext_lazy("Comparing with the registry"),
+    "writing": gettext_lazy("Writing the changes"),
+}
+HELD_LABELS = {
+    "move": gettext_lazy("moves to another family or village"),
+    "rename": gettext_lazy("changed names"),
+    "identity": gettext_lazy("changed birth dates or sexes"),
+}
 
-def report_message(report, *, dry_run: bool) -> str:
+
+def report_message(report, *, dry_run: bool, clear_empty: bool = False) -> str:
     def n(value):
         return number_format(value, force_grouping=True)
 
@@ -32,6 +44,19 @@ def report_message(report, *, dry_run: bool) -> str:
         "ps": n(report.people_unchanged),
         "r": n(report.rejected),
     }
+    if report.held_total:
+        held = ", ".join(
+            f"{n(count)} {HELD_LABELS[kind]}" for kind, count in report.held.items() if count
+        )
+        figures += " " + _("Held for review, not applied: %(n)s records (%(held)s).") % {
+            "n": n(report.held_total),
+            "held": held,
+        }
+    figures += " " + (
+        _("Empty cells cleared the stored values.")
+        if clear_empty
+        else _("Empty cells kept the stored values.")
+    )
     if dry_run:
         message = _("Dry run: nothing was stored. %(figures)s") % {"figures": figures}
         if report.rejected:
@@ -55,9 +80,16 @@ def import_households(job: Job) -> JobOutcome:
         sheet=upload.sheet,
         dry_run=dry_run,
         valid_only=bool(job.params.get("valid_only")),
+        clear_empty=upload.clear_empty,
+        accept=frozenset(k for k in job.params.get("accept", []) if k in KINDS),
     )
     rejects = tempfile.TemporaryFile()
+    changes = tempfile.TemporaryFile() if dry_run else None
     user = User.objects.filter(pk=job.created_by_id).first()
+
+    def progress(done, total, phase="reading"):
+        job_progress(job, done=done, total=total, message=str(PHASES[phase]))
+
     try:
         with upload.file.open("rb") as handle:
             report = household_import_run(
@@ -66,7 +98,8 @@ def import_households(job: Job) -> JobOutcome:
                 options=options,
                 user=user,
                 rejects_out=rejects,
-                progress=lambda done, total: job_progress(job, done=done, total=total),
+                changes_out=changes,
+                progress=progress,
             )
     except FileProblem as exc:
         raise JobError(str(exc)) from None
@@ -75,7 +108,12 @@ def import_households(job: Job) -> JobOutcome:
         job.counts = _counts(exc.report)
         Job.objects.filter(pk=job.pk).update(counts=job.counts)
         raise JobError(str(exc)) from None
-    outcome = JobOutcome(counts=_counts(report), message=report_message(report, dry_run=dry_run))
+    if dry_run:
+        _keep_review(upload, report, changes)
+    outcome = JobOutcome(
+        counts=_counts(report),
+        message=report_message(report, dry_run=dry_run, clear_empty=options.clear_empty),
+    )
     if report.rejected:
         rejects.seek(0)
         outcome.result_name = f"ditolak-{upload.pk}.csv"
@@ -85,6 +123,23 @@ def import_households(job: Job) -> JobOutcome:
         Job.objects.filter(pk=job.pk).update(counts=outcome.counts)
         raise JobError(outcome.message)
     return outcome
+
+
+def _keep_review(upload: HouseholdImport, report, changes) -> None:
+    """What the dry run found, for the import page: held changes, the first changes, and the
+    whole change list as a file (replacing the previous run's)."""
+    if upload.changes_file:
+        upload.changes_file.delete(save=False)
+    if report.changes_total:
+        changes.seek(0)
+        upload.changes_file.save(f"perubahan-{upload.pk}.csv", File(changes), save=False)
+    upload.review = {
+        "held": report.held,
+        "held_total": report.held_total,
+        "changes_total": report.changes_total,
+        "preview": report.change_preview,
+    }
+    upload.save(update_fields=["changes_file", "review"])
 
 
 def _counts(report) -> dict:

@@ -177,6 +177,23 @@ class HouseholdImport(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="household_imports"
     )
+    clear_empty = models.BooleanField(
+        _("empty cells clear the field"),
+        default=False,
+        help_text=_(
+            "Off: an empty cell keeps what is stored. On: it clears the stored value. A column "
+            "that is not mapped never changes anything."
+        ),
+    )
+    changes_file = models.FileField(
+        _("change list"), upload_to="imports/changes/%Y/%m/", blank=True
+    )
+    review = models.JSONField(
+        _("what the last dry run found"),
+        default=dict,
+        blank=True,
+        help_text=_("Held changes by kind, the number of changes and the first ones."),
+    )
     dry_run_job = models.ForeignKey(
         "tkpk.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,4 +16,5 @@ urlpatterns = [
     path("ekspor/", views.ExportView.as_view(), name="export"),
     path("impor/", views.ImportUploadView.as_view(), name="import"),
     path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path("impor/<int:pk>/perubahan/", views.ImportChangesView.as_view(), name="import_changes"),
 ]

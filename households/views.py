@@ -10,17 +10,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from tkpk.choices import JobStatus
+from tkpk.audit import audit_record
+from tkpk.choices import AuditAction, JobStatus
 from tkpk.jobs import job_start
 from tkpk.pagination import page_without_count
 
 from .exporting import FORMATS, ExportTooLarge, export_households, export_is_within_limit
 from .forms import HouseholdForm, ImportMappingForm, ImportUploadForm, MemberFormSet, NikCheckForm
 from .identity import MESSAGES, message_for
+from .importing.changes import KINDS
 from .importing.reader import FileProblem, open_table
 from .importing.rows import detect_mapping
+from .job_handlers import HELD_LABELS
 from .models import Household, HouseholdImport, Person
 from .privacy import age_in_years, kk_shown, nik_shown, sees_full_identity
 from .selectors import household_detail, household_history, household_list
@@ -361,6 +365,7 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if form is None:
             initial = {f"map_{field}": str(index) for field, index in record.mapping.items()}
             initial["sheet"] = record.sheet
+            initial["clear_empty"] = record.clear_empty
             form = ImportMappingForm(initial=initial, header=header, sheets=sheets)
         mapped = {int(v): k for k, v in record.mapping.items()}
         return render(
@@ -374,6 +379,8 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 "mapped": mapped,
                 "dry_run_job": record.dry_run_job,
                 "import_job": record.import_job,
+                "review": import_review(request.user, record),
+                "held_labels": HELD_LABELS,
                 "import_done": bool(
                     record.import_job and record.import_job.status == JobStatus.SUCCEEDED
                 ),
@@ -409,6 +416,7 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
             return self.render_page(request, record, form, status=400)
         record.mapping = form.mapping()
         record.sheet = form.cleaned_data.get("sheet", record.sheet)
+        record.clear_empty = form.cleaned_data["clear_empty"]
         action = request.POST.get("action")
         if action not in ("dry_run", "import", "import_valid"):
             record.save(update_fields=["mapping", "sheet"])
@@ -425,6 +433,8 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     "import_id": record.pk,
                     "dry_run": action == "dry_run",
                     "valid_only": action == "import_valid",
+                    # The kinds of held change the user ticked to apply anyway.
+                    "accept": [k for k in request.POST.getlist("accept") if k in KINDS],
                 },
             )
             if action == "dry_run":
@@ -433,3 +443,61 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 record.import_job = job
             record.save()
         return redirect("households:import_detail", pk=record.pk)
+
+
+CHANGE_KINDS = {
+    "update": gettext_lazy("Change"),
+    "move": gettext_lazy("Move (held)"),
+    "rename": gettext_lazy("Rename (held)"),
+    "identity": gettext_lazy("Birth date or sex (held)"),
+}
+
+
+def import_review(user, record) -> dict | None:
+    """The last dry run's findings, as this user may see them (NIKs masked as on every page)."""
+    review = record.review or {}
+    if not review:
+        return None
+    full_identity = sees_full_identity(user)
+    labels = {
+        **{f.name: f.verbose_name for f in Person._meta.fields},
+        **{f.name: f.verbose_name for f in Household._meta.fields},
+        "household": gettext_lazy("family (No. KK)"),
+    }
+    rows = [
+        {
+            "kind": change["kind"],
+            "kind_label": CHANGE_KINDS.get(change["kind"], change["kind"]),
+            "kk": kk_shown(change["kk"], full_identity=full_identity),
+            "nik": nik_shown(change["number"], full_identity=full_identity),
+            "field": labels.get(change["field"], change["field"]),
+            "old": change["old"],
+            "new": change["new"],
+        }
+        for change in review.get("preview", [])
+    ]
+    return {**review, "rows": rows}
+
+
+class ImportChangesView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Download the last dry run's whole change list (personal data: audited)."""
+
+    permission_required = "households.add_householdimport"
+
+    def get(self, request, pk):
+        record = get_object_or_404(HouseholdImport.objects.filter(uploaded_by=request.user), pk=pk)
+        if not record.changes_file:
+            raise Http404(_("This import has no change list."))
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            obj=record,
+            request=request,
+            summary=_("Downloaded the change list of the import of %(name)s.")
+            % {"name": record.original_name},
+        )
+        return FileResponse(
+            record.changes_file.open("rb"),
+            as_attachment=True,
+            filename=f"perubahan-{record.pk}.csv",
+        )

@@ -66,3 +66,43 @@ def test_a_worker_that_dies_leaves_a_stale_job_that_is_failed(celery_worker, cas
     after = job_start(kind="test.count", user=cast.secretariat, params={"total": 1})
     wait_for(finished(after))
     assert after.status == JobStatus.SUCCEEDED
+
+
+def test_a_worker_killed_mid_job_fails_the_job_when_it_starts_again(cast):
+    """`make run` stopped with Ctrl+C or a container killed while an import runs: the job must
+    not stay "running" until the stale check, but fail as soon as its worker is back."""
+    import os
+    import signal
+    import uuid
+
+    from tests.workers import start_worker, stop_worker
+    from tkpk.celery import app
+    from tkpk.jobs import INTERRUPTED_MESSAGE
+
+    queue = f"tkpk-test-{uuid.uuid4().hex[:8]}"
+    nodename = f"restart-{uuid.uuid4().hex[:6]}@localhost"
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    first = start_worker(queue=queue, nodename=nodename)
+    try:
+        job = job_start(
+            kind="test.count", user=cast.secretariat, params={"total": 300, "delay": 0.2}
+        )
+        wait_for(lambda: Job.objects.filter(pk=job.pk, progress_done__gte=1).exists())
+        job.refresh_from_db()
+        assert (job.status, job.worker) == (JobStatus.RUNNING, nodename)
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool child, without a word
+        first.wait()
+        job.refresh_from_db()
+        assert job.status == JobStatus.RUNNING  # nobody has noticed yet
+        again = start_worker(queue=queue, nodename=nodename)
+        try:
+            wait_for(finished(job), timeout=60)
+            assert job.status == JobStatus.FAILED
+            assert job.message == str(INTERRUPTED_MESSAGE)
+        finally:
+            stop_worker(again)
+    finally:
+        app.conf.task_default_queue = previous_queue
+        if first.poll() is None:
+            stop_worker(first)

@@ -24,6 +24,51 @@ def database_url_of(db_settings: dict) -> str:
     return f"postgres://{auth}{host}:{port}/{db_settings['NAME']}"
 
 
+def start_worker(*, queue: str, nodename: str | None = None) -> subprocess.Popen:
+    """A `celery worker` process on its own queue (and node name), in its own process group
+    so that a test can kill it whole; its log goes to var/worker-<queue>.log."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of(settings.DATABASES["default"]),
+        "CELERY_QUEUE": queue,
+        "DEBUG": "1",
+    }
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = open(ROOT / "var" / f"worker-{queue}.log", "a")  # noqa: SIM115 - the child keeps it
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "tkpk",
+        "worker",
+        "--loglevel=INFO",
+        "--pool=prefork",
+        "--concurrency=1",
+        f"--queues={queue}",
+        "--include=tests.job_handlers",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    if nodename:
+        command.append(f"--hostname={nodename}")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    log.close()
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="module")
 def celery_worker(django_db_setup, django_db_blocker):
     """Start `celery worker` as a separate process on a queue of its own and stop it after the
@@ -33,48 +78,14 @@ def celery_worker(django_db_setup, django_db_blocker):
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         pytest.skip("the worker tests run on PostgreSQL (make test sets DATABASE_URL)")
     queue = f"tkpk-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_of(settings.DATABASES["default"]),
-        "CELERY_QUEUE": queue,
-        "DEBUG": "1",
-    }
-    (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / f"worker-{queue}.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tkpk",
-            "worker",
-            "--loglevel=INFO",
-            "--pool=prefork",
-            "--concurrency=1",
-            f"--queues={queue}",
-            "--include=tests.job_handlers",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_worker(queue=queue)
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:
         yield process
     finally:
         app.conf.task_default_queue = previous_queue
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop_worker(process)
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.2):

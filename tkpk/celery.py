@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tkpk.settings")
 
@@ -22,3 +23,11 @@ def _prepare_filesystem_broker(sender, **kwargs):
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@worker_ready.connect
+def _fail_interrupted_jobs(sender, **kwargs):
+    """A worker starting again: the jobs it was running when it stopped are dead."""
+    from .jobs import jobs_fail_interrupted
+
+    jobs_fail_interrupted(worker=getattr(sender, "hostname", "") or "")

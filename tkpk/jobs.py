@@ -177,12 +177,12 @@ def job_cancel(job: Job) -> bool:
     return bool(updated)
 
 
-def job_execute(job_id: int) -> Job | None:
+def job_execute(job_id: int, *, worker: str = "") -> Job | None:
     """Run one job to its end. Idempotent: a job that is not queued (already claimed, finished,
-    cancelled, or delivered twice) is left alone."""
+    cancelled, or delivered twice) is left alone. `worker`: the Celery node claiming it."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker[:200]
     )
     if not claimed:
         logger.info("job %s is not queued any more; skipped", job_id)
@@ -260,6 +260,26 @@ def jobs_fail_stale(*, older_than: timedelta | None = None, job: Job | None = No
     )
     if count:
         logger.warning("marked %s stale running job(s) failed", count)
+    return count
+
+
+INTERRUPTED_MESSAGE = gettext_lazy(
+    "The job was interrupted: its worker was stopped or restarted while it ran. Data already "
+    "stored is unchanged; please run it again."
+)
+
+
+def jobs_fail_interrupted(*, worker: str) -> int:
+    """A worker that starts runs nothing yet: every job still marked running under its name
+    died with its previous process (a restart of `make run`, a killed container). Fail them at
+    once instead of after JOB_STALE_AFTER_SECONDS; returns how many."""
+    if not worker:
+        return 0
+    count = Job.objects.filter(status=JobStatus.RUNNING, worker=worker).update(
+        status=JobStatus.FAILED, message=str(INTERRUPTED_MESSAGE), finished_at=timezone.now()
+    )
+    if count:
+        logger.warning("worker %s restarted: marked %s interrupted job(s) failed", worker, count)
     return count
 
 

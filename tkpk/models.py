@@ -168,6 +168,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The Celery worker (its node name) that claimed the job: when that worker starts again,
+    # whatever it was running died with it.
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
 
     objects = JobQuerySet.as_manager()
 

@@ -6,10 +6,10 @@ from .jobs import job_execute, jobs_fail_stale
 from .retention import job_results_expire
 
 
-@shared_task(name="tkpk.tasks.run_job", ignore_result=True)
-def run_job(job_id: int) -> None:
+@shared_task(name="tkpk.tasks.run_job", ignore_result=True, bind=True)
+def run_job(self, job_id: int) -> None:
     """Run the job with this id (idempotent: a job already claimed is skipped)."""
-    job_execute(job_id)
+    job_execute(job_id, worker=self.request.hostname or "")
 
 
 @shared_task(name="tkpk.tasks.jobs_fail_stale", ignore_result=True)

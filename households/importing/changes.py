@@ -119,6 +119,8 @@ class Review:
                     f"""DELETE FROM {table} WHERE row_no IN (
                             SELECT row_no FROM {REVIEW} WHERE accepted = FALSE)"""
                 )
+            if not cursor.rowcount:
+                return  # no held person: every family keeps its members
             cursor.execute(
                 f"""DELETE FROM {FAMILIES} WHERE
                         NOT EXISTS (SELECT 1 FROM {STAGING} s WHERE s.kk = {FAMILIES}.kk)
@@ -212,20 +214,19 @@ class History:
         self.username = user.get_username() if user is not None else ""
         self.summary = summary[:300]
 
-    def _json(self, pairs: list[tuple[str, str, str]]) -> str:
-        """SQL for {"field": [old, new]} of the pairs (field, old, new) that differ."""
+    def _json(self, pairs: list[tuple]) -> str:
+        """SQL for {"field": [old, new]} of the pairs (field, old, new[, differs]) that differ;
+        `differs` is the SQL test when it is cheaper than comparing old and new (ids, not the
+        names looked up for them)."""
         distinct = self.loader.distinct
-        if self.loader.postgres:
-            items = ", ".join(
-                f"'{field}', CASE WHEN {old} {distinct} {new} "
-                f"THEN jsonb_build_array({old}, {new}) END"
-                for field, old, new in pairs
-            )
-            return f"jsonb_strip_nulls(jsonb_build_object({items}))"
+        build = "jsonb_build_array" if self.loader.postgres else "json_array"
         items = ", ".join(
-            f"'{field}', CASE WHEN {old} {distinct} {new} THEN json_array({old}, {new}) END"
-            for field, old, new in pairs
+            f"'{field}', CASE WHEN {rest[0] if rest else f'{old} {distinct} {new}'} "
+            f"THEN {build}({old}, {new}) END"
+            for field, old, new, *rest in pairs
         )
+        if self.loader.postgres:
+            return f"jsonb_strip_nulls(jsonb_build_object({items}))"
         return f"json_patch('{{}}', json_object({items}))"
 
     def _insert(self, cursor, *, model, select: str, params: dict) -> None:
@@ -251,17 +252,21 @@ class History:
             for column in loader.family_columns
             if column != "village_id"
         ]
+        village_moved = f"h.village_id {loader.distinct} f.village_id"
         if "village_id" in loader.family_columns:
             pairs.append(
                 (
                     "village",
                     "(SELECT name FROM tkpk_region WHERE id = h.village_id)",
                     "(SELECT name FROM tkpk_region WHERE id = f.village_id)",
+                    village_moved,
                 )
             )
         if not pairs:
             return
-        changed = " OR ".join(f"{old} {loader.distinct} {new}" for _f, old, new in pairs)
+        changed = " OR ".join(
+            rest[0] if rest else f"{old} {loader.distinct} {new}" for _f, old, new, *rest in pairs
+        )
         self._insert(
             cursor,
             model=Household,

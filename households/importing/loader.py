@@ -154,31 +154,32 @@ class Loader:
             cursor.execute(f"CREATE INDEX {REVIEW}_row_no ON {REVIEW} (row_no)")
             cursor.execute(f"CREATE INDEX {REVIEW}_kk ON {REVIEW} (kk)")
 
-    def remove_duplicates(self) -> list[tuple[dict, int]]:
+    def remove_duplicates(self, on_repeat) -> int:
         """Rows whose NIK (or temporary number) already came on an earlier row of the file:
-        removed from staging and returned as (staged values, first row_no)."""
+        each is passed to on_repeat(staged values, first row_no) in row order, streamed (a file
+        can repeat hundreds of thousands of rows), then removed from staging. Returns how many."""
         self.index_staging()
-        found = []
         repeats = " UNION ALL ".join(
-            f"""SELECT s.row_no, d.first_row FROM {STAGING} s JOIN (
+            f"""SELECT s.*, d.first_row FROM {STAGING} s JOIN (
                     SELECT {column} AS number, MIN(row_no) AS first_row FROM {STAGING}
                     WHERE {column} IS NOT NULL GROUP BY {column} HAVING COUNT(*) > 1
                 ) d ON s.{column} = d.number WHERE s.row_no <> d.first_row"""
             for column in ("nik", "temporary_number")
         )
+        found = 0
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {REPEATS}")
             cursor.execute(f"CREATE TEMPORARY TABLE {REPEATS} AS {repeats}")
             cursor.execute(
-                f"""SELECT s.*, r.code AS village_code, x.first_row
-                    FROM {REPEATS} x JOIN {STAGING} s ON s.row_no = x.row_no
-                    LEFT JOIN tkpk_region r ON r.id = s.village_id
-                    ORDER BY s.row_no"""
+                f"""SELECT x.*, r.code AS village_code FROM {REPEATS} x
+                    LEFT JOIN tkpk_region r ON r.id = x.village_id ORDER BY x.row_no"""
             )
             names = [c[0] for c in cursor.description]
-            for row in cursor.fetchall():
-                values = dict(zip(names, row, strict=True))
-                found.append((values, values.pop("first_row")))
+            while rows := cursor.fetchmany(2000):
+                for row in rows:
+                    values = dict(zip(names, row, strict=True))
+                    on_repeat(values, values.pop("first_row"))
+                    found += 1
             if found:
                 # A semi-join, not a literal list: `row_no IN (1, 2, ...)` compares every staged
                 # row with every repeat.
@@ -195,6 +196,10 @@ class Loader:
         new_columns = ", ".join(f"s.{c}" for c in PERSON_FIELDS)
         changed = self._person_changed("p", "s", "hn.id")
         with connection.cursor() as cursor:
+            if self.postgres:
+                # Statistics for the joins from here on: without them the planner takes the
+                # staged million rows for a tenth of that and sorts them on disk.
+                cursor.execute(f"ANALYZE {STAGING}")
             for position, key in enumerate(("nik", "temporary_number")):
                 select = f"""SELECT s.row_no, s.kk, s.{key} AS number, p.id AS person_id,
                                     p.household_id AS old_household_id, {old_columns},
@@ -223,8 +228,6 @@ class Loader:
         with connection.cursor() as cursor:
             if self.postgres:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('households_import'))")
-                # Statistics for the columns the statements group and join on.
-                cursor.execute(f"ANALYZE {STAGING} (kk, nik, row_no)")
                 # A hash aggregate picks each family's row; cheaper than sorting every row.
                 cursor.execute(
                     f"""CREATE TEMPORARY TABLE {FAMILIES} AS

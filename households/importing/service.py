@@ -214,6 +214,7 @@ def _run(table, *, name, options, user, rejects_out, changes_out, progress) -> I
             user,
             name,
             changes_out,
+            progress,
         )
     except _Rollback:
         pass
@@ -223,20 +224,45 @@ def _run(table, *, name, options, user, rejects_out, changes_out, progress) -> I
 
 
 def _load(
-    table, report, parser, loader, rejects, batches, mapping, options, user, name, changes_out
+    table,
+    report,
+    parser,
+    loader,
+    rejects,
+    batches,
+    mapping,
+    options,
+    user,
+    name,
+    changes_out,
+    progress,
 ):
     """Stage, compare and (unless refused or a dry run) apply, in one transaction."""
+
+    def phase(name):
+        if progress:
+            progress(report.rows, report.rows, name)
+
     with transaction.atomic():
         loader.create_staging()
         loader.write(batches())
-        for staged, first_row in loader.remove_duplicates():
+        phase("comparing")
+        repeats_listed = 0
+
+        def on_repeat(staged, first_row):
+            nonlocal repeats_listed
             reason = _("NIK %(nik)s already appears on row %(row)s") % {
                 "nik": staged["nik"] or staged["temporary_number"],
                 "row": first_row,
             }
             report.rejected += 1
             rejects.write_staged(staged, mapping, [reason])
-            report.first_errors.append({"row": staged["row_no"], "reasons": [reason]})
+            # They come in row order: the first few are all the report can show.
+            if repeats_listed < FIRST_ERRORS:
+                report.first_errors.append({"row": staged["row_no"], "reasons": [reason]})
+                repeats_listed += 1
+
+        loader.remove_duplicates(on_repeat)
         report.first_errors.sort(key=lambda e: e["row"])
         del report.first_errors[FIRST_ERRORS:]
         if report.rows == 0:
@@ -263,6 +289,7 @@ def _load(
             raise _Rollback()
         if options.dry_run:
             raise _Rollback()
+        phase("writing")
         families, people = loader.totals()
         history = History(loader, user=user, summary=_("Import of %(name)s") % {"name": name})
         applied = loader.apply(families=families, people=people, history=history)

@@ -14,3 +14,9 @@ def kk_for_user(context, number: str) -> str:
     request = context.get("request")
     user = getattr(request, "user", None)
     return kk_shown(number, full_identity=sees_full_identity(user))
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """mapping[key] in a template (labels keyed by a loop variable)."""
+    return mapping.get(key, "")

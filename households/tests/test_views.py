@@ -172,7 +172,12 @@ def test_upload_then_dry_run_starts_a_job(
     with django_capture_on_commit_callbacks(execute=False):
         client.post(response.url, {**data, "action": "dry_run"})
     job = Job.objects.get(kind="households.import")
-    assert job.params == {"import_id": record.pk, "dry_run": True, "valid_only": False}
+    assert job.params == {
+        "import_id": record.pk,
+        "dry_run": True,
+        "valid_only": False,
+        "accept": [],
+    }
 
 
 def test_uploading_a_bad_file_shows_the_reason_and_stores_nothing(

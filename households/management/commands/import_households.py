@@ -118,9 +118,9 @@ class Command(BaseCommand):
         if report.refused_reason and not dry_run:
             sys.exit(1)
 
-    def _progress(self, done, total):
+    def _progress(self, done, total, phase="reading"):
         if self.stderr.isatty():
-            self.stderr.write(f"\r{done:,} rows read", ending="")
+            self.stderr.write(f"\r{phase}: {done:,} rows", ending="")
 
     def _print(self, report):
         self.stdout.write(f"rows read:  {report.rows:>10,}")
