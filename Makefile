@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tkpk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: setup run test lint format bench bench-import messages messages-update clean
+.PHONY: setup run test lint format bench bench-import bench-embedded messages messages-update clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench: setup
 
 bench-import: setup
 	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+# The embedded default (SQLite) while a big import runs: other users' saves and pages.
+bench-embedded: setup
+	$(BIN)/python bench/bench_embedded.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

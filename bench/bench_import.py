@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from households.synthetic import HEADER  # noqa: E402 - needs the path above
+from households.synthetic import VERSION as SYNTHETIC_VERSION  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tkpk_bench"
 RUNS = 3
@@ -157,7 +158,7 @@ def main() -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     repeats = float(os.environ.get("BENCH_DUPLICATES") or 0)
     suffix = f"-repeat{repeats:g}" if repeats else ""
-    path = data_dir / f"dtks-{args.people}{suffix}.csv"
+    path = data_dir / f"dtks-v{SYNTHETIC_VERSION}-{args.people}{suffix}.csv"
     if not path.exists():
         started = time.perf_counter()
         write_csv(path, people=args.people, repeat_ratio=repeats)

@@ -92,12 +92,15 @@ GIVEN_FEMALE = [
 ]
 FICTITIOUS_SURNAMES = ["Contoh", "Fiktif", "Sampel"]
 STREETS = ["Jl. Contoh", "Jl. Fiktif", "Gang Sampel", "Jl. Percobaan"]
-BIRTH_START = dt.date(1940, 1, 2)
-BIRTH_DAYS = 30_000
 ISSUE_START = dt.date(2008, 1, 2)
 ISSUE_DAYS = 6_000
 # Relation (SHDK) of each member by position in a family.
 RELATIONS = [1, 3, 4, 4, 4, 7, 6]
+# Ages are counted back from this day (fixed, so that a file is the same whenever it is made).
+REFERENCE_DATE = dt.date(2026, 1, 1)
+YEAR = 365.25
+#: Bumped whenever the rows change, so that cached benchmark files are made anew.
+VERSION = 2
 
 
 def _villages(regency_code: str) -> list[tuple[str, str, str, str, str]]:
@@ -156,8 +159,8 @@ def _generate_rows(
     villages = _villages(regency_code)
     emitted = 0
     family = 0
-    person = 0
     recent_niks: list[str] = []
+    used_niks: set[str] = set()
     while emitted < people:
         village_code, village, district, regency, province = villages[family % len(villages)]
         size = min(rng.choice([1, 2, 3, 3, 4, 4, 4, 5, 5, 6, 7]), people - emitted)
@@ -172,12 +175,11 @@ def _generate_rows(
         decile = str(rng.randint(1, 10))
         surname = FICTITIOUS_SURNAMES[family % 3]
         mother = f"{rng.choice(GIVEN_FEMALE)} {surname}"
+        births = _family_births(rng, size)
         for position in range(size):
-            relation = RELATIONS[min(position, len(RELATIONS) - 1)]
+            relation, birth = births[position]
             female = relation == 3 or (relation != 1 and rng.random() < 0.5)
-            birth = BIRTH_START + dt.timedelta(days=(person * 7919) % BIRTH_DAYS)
-            serial = person // BIRTH_DAYS + 1
-            nik = _nik(village_code, birth, female, serial)
+            nik = _unique_nik(used_niks, village_code, birth, female, rng)
             given = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
             row = [
                 f"DTKS{family:08d}",
@@ -206,9 +208,58 @@ def _generate_rows(
                 if len(recent_niks) > 1000:
                     recent_niks.pop(0)
             yield row
-            person += 1
             emitted += 1
         family += 1
+
+
+def _years_before(day: dt.date, years: float) -> dt.date:
+    return day - dt.timedelta(days=round(years * YEAR))
+
+
+def _family_births(rng: random.Random, size: int) -> list[tuple[int, dt.date]]:
+    """(relation, birth date) of each member, as a validator would accept them: a head of 22 to
+    75, a wife at most 2 years older or 10 younger and 20 at least, children born when the younger
+    parent was 19 to 42 and never in the future, parents 20 to 38 years older than the head,
+    grandchildren only when the head is old enough (else another child)."""
+    head = _years_before(REFERENCE_DATE, rng.uniform(22, 75))
+    wife = head + dt.timedelta(days=round(rng.uniform(-2, 10) * YEAR))
+    wife = min(wife, _years_before(REFERENCE_DATE, 20))
+    younger = max(head, wife)
+    latest_child = REFERENCE_DATE - dt.timedelta(days=30)
+    members = []
+    for position in range(size):
+        relation = RELATIONS[min(position, len(RELATIONS) - 1)]
+        if relation == 1:
+            birth = head
+        elif relation == 3:
+            birth = wife
+        elif relation == 7:
+            birth = _years_before(head, rng.uniform(20, 38))
+            birth = max(birth, _years_before(REFERENCE_DATE, 99))
+        else:
+            if relation == 6:
+                earliest = head + dt.timedelta(days=round(40 * YEAR))
+                if earliest >= latest_child:
+                    relation = 4
+            if relation == 4:
+                earliest = younger + dt.timedelta(days=round(19 * YEAR))
+            latest = min(latest_child, earliest + dt.timedelta(days=round(23 * YEAR)))
+            birth = earliest + dt.timedelta(days=rng.randrange(max((latest - earliest).days, 1)))
+        members.append((relation, birth))
+    return members
+
+
+def _unique_nik(
+    used: set[str], village_code: str, birth: dt.date, female: bool, rng: random.Random
+) -> str:
+    """A NIK with a random serial (not 0001 for everyone), unique in the file."""
+    serial = rng.randint(1, 9999)
+    nik = _nik(village_code, birth, female, serial)
+    while nik in used:
+        serial = serial % 9999 + 1
+        nik = _nik(village_code, birth, female, serial)
+    used.add(nik)
+    return nik
 
 
 def _break(row: list[str], rng: random.Random, recent_niks: list[str]) -> None:

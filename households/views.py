@@ -24,6 +24,7 @@ from .identity import MESSAGES, message_for
 from .importing.changes import KINDS
 from .importing.reader import FileProblem, open_table
 from .importing.rows import detect_mapping
+from .importing.service import embedded_size_problem
 from .job_handlers import HELD_LABELS
 from .models import Household, HouseholdImport, Person
 from .privacy import age_in_years, kk_shown, nik_shown, sees_full_identity
@@ -314,6 +315,9 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
             table = open_table(upload, name=upload.name)
             header, file_format, sheet = table.header, table.file_format, table.sheet
             table.close()
+            problem = embedded_size_problem(table.estimated_rows)
+            if problem:
+                raise FileProblem(problem)
         except FileProblem as exc:
             form.add_error("file", str(exc))
             return render(

@@ -123,3 +123,78 @@ def test_the_household_import_works_on_sqlite_and_twice_changes_nothing(embedded
             db.execute("SELECT COUNT(*) FROM households_person").fetchone()[0]
             == counts["people_new"]
         )
+
+
+SAVER = """
+import json, os, sys, time
+import django
+django.setup()
+from django.db import transaction
+from tkpk.models import Agency
+from tkpk.audit import audit_record
+from tkpk.choices import AuditAction
+agency = Agency.objects.create(name="Dinas Uji", short_name="Uji", kind="dinas")
+waits, failures = [], []
+print("ready", flush=True)
+while not os.path.exists(sys.argv[1]):
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            Agency.objects.filter(pk=agency.pk).update(email=f"{time.time_ns()}@uji.test")
+            audit_record(actor=None, action=AuditAction.UPDATE, obj=agency)
+    except Exception as exc:
+        failures.append(str(exc))
+    waits.append(time.perf_counter() - started)
+    time.sleep(0.05)
+print(json.dumps({"n": len(waits), "max": max(waits), "failures": failures}), flush=True)
+"""
+
+
+def test_other_users_keep_saving_while_a_big_import_runs_on_sqlite(embedded_env, tmp_path):
+    """Issue 8: on `make run`, an import held the SQLite write lock from its first row to its
+    commit, and every save elsewhere waited 20 s and failed with "database is locked". Now only
+    the writing holds it: a second process saving every 50 ms waits far less than the import
+    lasts, and never fails."""
+    from households.synthetic import write_csv
+
+    manage(embedded_env, "migrate", "--no-input", "-v0")
+    manage(embedded_env, "load_regions", "--within", "63.08")
+    path = tmp_path / "dtks.csv"
+    write_csv(path, people=60_000)
+    stop = tmp_path / "stop"
+    saver = subprocess.Popen(
+        [sys.executable, "-c", SAVER, str(stop)],
+        cwd=ROOT,
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert saver.stdout.readline().strip() == "ready"
+    started = time.perf_counter()
+    imported = manage(embedded_env, "import_households", str(path), "--valid-only")
+    import_seconds = time.perf_counter() - started
+    stop.touch()
+    result = json.loads(saver.communicate(timeout=60)[0].strip().splitlines()[-1])
+    assert json.loads(imported.stdout.strip().splitlines()[-1])["people_new"] > 50_000
+    assert result["failures"] == []
+    assert result["n"] > 20
+    assert result["max"] < min(5.0, import_seconds / 2), (result["max"], import_seconds)
+
+
+def test_a_file_above_the_embedded_limit_is_refused_before_it_starts(embedded_env, tmp_path):
+    from households.synthetic import write_csv
+
+    manage(embedded_env, "migrate", "--no-input", "-v0")
+    manage(embedded_env, "load_regions", "--within", "63.08")
+    path = tmp_path / "dtks.csv"
+    write_csv(path, people=3000)
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "import_households", str(path), "--dry-run"],
+        cwd=ROOT,
+        env={**embedded_env, "EMBEDDED_IMPORT_MAX_ROWS": "2000"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0
+    assert "DATABASE_URL" in refused.stderr and "2.000" in refused.stderr

@@ -349,6 +349,10 @@ NIK_CHECK_PER_HOUR = env_int("NIK_CHECK_PER_HOUR", 30)
 # stored one (trigram similarity 0-1, as PostgreSQL's pg_trgm): 'Siti Aminah' for 'Siti Aminah
 # Contoh' passes (0.63), 'Warga 6819' for 'Eko Fiktif' does not (0.0).
 IMPORT_RENAME_SIMILARITY = env_int("IMPORT_RENAME_SIMILARITY_PERCENT", 50) / 100
+# On the embedded SQLite database (no DATABASE_URL) an import's writing holds the database's
+# only write lock: files above this many rows are refused, so that other users' saves never wait
+# more than a few seconds (measured by bench/bench_embedded.py). 0: no limit. PostgreSQL has none.
+EMBEDDED_IMPORT_MAX_ROWS = env_int("EMBEDDED_IMPORT_MAX_ROWS", 200_000)
 
 LOGGING = {
     "version": 1,

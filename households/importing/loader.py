@@ -199,7 +199,7 @@ class Loader:
             if self.postgres:
                 # Statistics for the joins from here on: without them the planner takes the
                 # staged million rows for a tenth of that and sorts them on disk.
-                cursor.execute(f"ANALYZE {STAGING}")
+                cursor.execute(f"ANALYZE {STAGING} (row_no, kk, nik, temporary_number)")
             for position, key in enumerate(("nik", "temporary_number")):
                 select = f"""SELECT s.row_no, s.kk, s.{key} AS number, p.id AS person_id,
                                     p.household_id AS old_household_id, {old_columns},

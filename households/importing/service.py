@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tkpk.audit import audit_record
@@ -127,7 +129,24 @@ def household_import_run(
         table.close()
 
 
+def embedded_size_problem(estimated_rows: int | None) -> str | None:
+    """On the embedded SQLite database, one import's writing keeps every other save waiting:
+    above EMBEDDED_IMPORT_MAX_ROWS that wait would pass a few seconds (bench/bench_embedded.py),
+    so such a file is refused before it starts, with the way to PostgreSQL."""
+    limit = settings.EMBEDDED_IMPORT_MAX_ROWS
+    if connection.vendor != "sqlite" or not limit or (estimated_rows or 0) <= limit:
+        return None
+    return _(
+        "This file has about %(rows)s rows. The embedded SQLite database imports at most "
+        "%(limit)s rows at once, so that other users can keep saving while it runs. Split the "
+        "file, or run TKPK on PostgreSQL (set DATABASE_URL; see the README)."
+    ) % {"rows": f"{estimated_rows:,}".replace(",", "."), "limit": f"{limit:,}".replace(",", ".")}
+
+
 def _run(table, *, name, options, user, rejects_out, changes_out, progress) -> ImportReport:
+    problem = embedded_size_problem(table.estimated_rows)
+    if problem:
+        raise FileProblem(problem)
     mapping = options.mapping if options.mapping else detect_mapping(table.header)
     mapping = {
         f: i for f, i in mapping.items() if f in FIELD_ALIASES and 0 <= i < len(table.header)
@@ -237,88 +256,108 @@ def _load(
     changes_out,
     progress,
 ):
-    """Stage, compare and (unless refused or a dry run) apply, in one transaction."""
+    """Stage, compare and (unless refused or a dry run) apply. The changes are written in one
+    transaction, all or nothing. On PostgreSQL the whole run is that transaction; on SQLite, which
+    lets one connection write at a time, staging and comparing touch only temporary tables
+    outside it, so that only the writing keeps other users' saves waiting."""
 
     def phase(name):
         if progress:
             progress(report.rows, report.rows, name)
 
-    with transaction.atomic():
-        loader.create_staging()
-        loader.write(batches())
-        phase("comparing")
-        repeats_listed = 0
-
-        def on_repeat(staged, first_row):
-            nonlocal repeats_listed
-            reason = _("NIK %(nik)s already appears on row %(row)s") % {
-                "nik": staged["nik"] or staged["temporary_number"],
-                "row": first_row,
-            }
-            report.rejected += 1
-            rejects.write_staged(staged, mapping, [reason])
-            # They come in row order: the first few are all the report can show.
-            if repeats_listed < FIRST_ERRORS:
-                report.first_errors.append({"row": staged["row_no"], "reasons": [reason]})
-                repeats_listed += 1
-
-        loader.remove_duplicates(on_repeat)
-        report.first_errors.sort(key=lambda e: e["row"])
-        del report.first_errors[FIRST_ERRORS:]
-        if report.rows == 0:
-            raise ImportRefused(_("The file has no data rows."), report)
-        if report.rejected >= report.rows:
-            raise ImportRefused(_("No row of the file is valid; nothing was stored."), report)
-        loader.find_changed_people()
-        review = Review(loader, accept=options.accept)
-        review.people()
-        loader.build_families()
-        review.families()
-        review.take_out_held_people()
-        report.held = review.held()
-        report.held_total = review.held_total()
-        if options.dry_run or (report.rejected and not options.valid_only):
-            for key, value in loader.counts().items():
-                setattr(report, key, value)
-            _list_changes(loader, report, changes_out)
-        if report.rejected and not options.valid_only:
-            report.refused_reason = _(
-                "%(n)s rows were rejected, so nothing was stored. Correct them, or choose to "
-                "import the valid rows and reject the rest."
-            ) % {"n": report.rejected}
-            raise _Rollback()
-        if options.dry_run:
-            raise _Rollback()
-        phase("writing")
-        families, people = loader.totals()
-        history = History(loader, user=user, summary=_("Import of %(name)s") % {"name": name})
-        applied = loader.apply(families=families, people=people, history=history)
-        for key, value in applied.items():
-            setattr(report, key, value)
-        held_families = report.held.get("move", 0) and loader.held_families()
-        report.families_unchanged = (
-            families - applied["families_new"] - applied["families_updated"] - held_families
-        )
-        report.people_unchanged = people - applied["people_new"] - applied["people_updated"]
-        loader.drop()
-        report.applied = True
-        audit_record(
-            actor=user,
-            action=AuditAction.IMPORT,
-            summary=_(
-                "Imported %(name)s: %(fn)s new and %(fu)s updated families, %(pn)s new "
-                "and %(pu)s updated people, %(r)s rows rejected."
+    try:
+        with transaction.atomic() if loader.postgres else nullcontext():
+            _stage_and_apply(
+                report, loader, rejects, batches, mapping, options, user, name, changes_out, phase
             )
-            % {
-                "name": name,
-                "fn": report.families_new,
-                "fu": report.families_updated,
-                "pn": report.people_new,
-                "pu": report.people_updated,
-                "r": report.rejected,
-            },
-            changes={"file": name, **report.totals()},
+    finally:
+        if not loader.postgres:
+            loader.drop()
+
+
+def _stage_and_apply(
+    report, loader, rejects, batches, mapping, options, user, name, changes_out, phase
+):
+    loader.create_staging()
+    loader.write(batches())
+    phase("comparing")
+    repeats_listed = 0
+
+    def on_repeat(staged, first_row):
+        nonlocal repeats_listed
+        reason = _("NIK %(nik)s already appears on row %(row)s") % {
+            "nik": staged["nik"] or staged["temporary_number"],
+            "row": first_row,
+        }
+        report.rejected += 1
+        rejects.write_staged(staged, mapping, [reason])
+        # They come in row order: the first few are all the report can show.
+        if repeats_listed < FIRST_ERRORS:
+            report.first_errors.append({"row": staged["row_no"], "reasons": [reason]})
+            repeats_listed += 1
+
+    loader.remove_duplicates(on_repeat)
+    report.first_errors.sort(key=lambda e: e["row"])
+    del report.first_errors[FIRST_ERRORS:]
+    if report.rows == 0:
+        raise ImportRefused(_("The file has no data rows."), report)
+    if report.rejected >= report.rows:
+        raise ImportRefused(_("No row of the file is valid; nothing was stored."), report)
+    loader.find_changed_people()
+    review = Review(loader, accept=options.accept)
+    review.people()
+    loader.build_families()
+    review.families()
+    review.take_out_held_people()
+    report.held = review.held()
+    report.held_total = review.held_total()
+    if options.dry_run or (report.rejected and not options.valid_only):
+        for key, value in loader.counts().items():
+            setattr(report, key, value)
+        _list_changes(loader, report, changes_out)
+    if report.rejected and not options.valid_only:
+        report.refused_reason = _(
+            "%(n)s rows were rejected, so nothing was stored. Correct them, or choose to "
+            "import the valid rows and reject the rest."
+        ) % {"n": report.rejected}
+        raise _Rollback()
+    if options.dry_run:
+        raise _Rollback()
+    phase("writing")
+    with transaction.atomic():
+        _apply(report, loader, user, name)
+
+
+def _apply(report, loader, user, name):
+    families, people = loader.totals()
+    history = History(loader, user=user, summary=_("Import of %(name)s") % {"name": name})
+    applied = loader.apply(families=families, people=people, history=history)
+    for key, value in applied.items():
+        setattr(report, key, value)
+    held_families = report.held.get("move", 0) and loader.held_families()
+    report.families_unchanged = (
+        families - applied["families_new"] - applied["families_updated"] - held_families
+    )
+    report.people_unchanged = people - applied["people_new"] - applied["people_updated"]
+    loader.drop()
+    report.applied = True
+    audit_record(
+        actor=user,
+        action=AuditAction.IMPORT,
+        summary=_(
+            "Imported %(name)s: %(fn)s new and %(fu)s updated families, %(pn)s new "
+            "and %(pu)s updated people, %(r)s rows rejected."
         )
+        % {
+            "name": name,
+            "fn": report.families_new,
+            "fu": report.families_updated,
+            "pn": report.people_new,
+            "pu": report.people_updated,
+            "r": report.rejected,
+        },
+        changes={"file": name, **report.totals()},
+    )
 
 
 def _list_changes(loader, report, out) -> None:
