@@ -197,7 +197,7 @@ def change_rows(loader: Loader) -> Iterator[tuple]:
                   (SELECT id FROM households_household WHERE kk_number = x.kk)"""
     )
     selects.append(f"SELECT kind, kk, number, field, old, new FROM {REVIEW}")
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:  # server-side on PostgreSQL: lists can be long
         cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 2, 3, 1, 4")
         while rows := cursor.fetchmany(2000):
             yield from rows

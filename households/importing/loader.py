@@ -170,16 +170,21 @@ class Loader:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {REPEATS}")
             cursor.execute(f"CREATE TEMPORARY TABLE {REPEATS} AS {repeats}")
-            cursor.execute(
+        # A server-side cursor on PostgreSQL: a client-side one would hold every repeated row
+        # in this process at once (a file with 15 % repeats peaked at 232 MB instead of 126).
+        with connection.chunked_cursor() as rows_cursor:
+            rows_cursor.execute(
                 f"""SELECT x.*, r.code AS village_code FROM {REPEATS} x
                     LEFT JOIN tkpk_region r ON r.id = x.village_id ORDER BY x.row_no"""
             )
-            names = [c[0] for c in cursor.description]
-            while rows := cursor.fetchmany(2000):
+            names = None
+            while rows := rows_cursor.fetchmany(2000):
+                names = names or [c[0] for c in rows_cursor.description]
                 for row in rows:
                     values = dict(zip(names, row, strict=True))
                     on_repeat(values, values.pop("first_row"))
                     found += 1
+        with connection.cursor() as cursor:
             if found:
                 # A semi-join, not a literal list: `row_no IN (1, 2, ...)` compares every staged
                 # row with every repeat.
