@@ -497,3 +497,92 @@ def test_an_operator_finds_a_family_by_name_and_checks_a_nik_but_cannot_search_b
     page.locator("input[name=nik]").fill("63080145048700")
     page.get_by_test_id("nik-check-form").locator("button[type=submit]").click()
     expect(result.locator(".alert-danger")).to_contain_text("16")
+
+
+def test_a_five_column_file_changes_nothing_else_and_a_rename_waits_for_review(
+    page, live_server, cast, celery_worker
+):
+    """Issue 8, "Done when": the secretariat imports a file with only five columns for existing
+    families and nothing else about them changes; a file that renames and moves people shows
+    those rows for review and applies none of them until accepted; the family's page shows what
+    each import changed."""
+    regions_load(within="63.08")
+    household_import_run(
+        fileobj=io.BytesIO(csv_bytes(family_rows())),
+        name="awal.csv",
+        options=ImportOptions(source="dtks"),
+        user=cast.secretariat,
+    )
+    family = Household.objects.get(kk_number=FAMILY_A_KK)
+    before = (family.address, family.rt, family.rw, family.dusun, family.decile, family.source_id)
+    people_before = list(Person.objects.order_by("pk").values())
+    base = live_server.url
+    login(page, base, cast.secretariat.username)
+
+    five = ["nomor_kk", "nomor_nik", "nama", "desa_kelurahan", "kecamatan"]
+    page.goto(base + reverse("households:import"))
+    upload(page, "lima_kolom.csv", csv_bytes(family_rows(), header=five))
+    with page.expect_navigation():
+        page.get_by_test_id("dry-run").click()
+    wait_until_finished(page.locator(".job-progress").first)
+    expect(page.get_by_test_id("review")).to_contain_text("0")
+    expect(page.get_by_test_id("held")).to_have_count(0)
+    with page.expect_navigation():
+        page.get_by_test_id("import").click()
+    wait_until_finished(page.locator(".job-progress").nth(1))
+    family.refresh_from_db()
+    assert (
+        family.address,
+        family.rt,
+        family.rw,
+        family.dusun,
+        family.decile,
+        family.source_id,
+    ) == before
+    after = list(Person.objects.order_by("pk").values())
+    for row in (*people_before, *after):
+        row.pop("updated_at")
+    assert after == people_before
+
+    # Budi renamed beyond recognition and moved to another No. KK; Siti's address corrected.
+    changed = [
+        person(nama="Eko Fiktif", nomor_kk="6308010101200077"),
+        person(
+            nomor_nik=SITI_NIK,
+            nama="Siti Contoh",
+            jenis_kelamin="P",
+            hubungan_keluarga="3",
+            tanggal_lahir="05-04-1987",
+            alamat="Jl. Contoh 11",
+        ),
+    ]
+    page.goto(base + reverse("households:import"))
+    upload(page, "perubahan.csv", csv_bytes(changed))
+    with page.expect_navigation():
+        page.get_by_test_id("dry-run").click()
+    wait_until_finished(page.locator(".job-progress").first)
+    held = page.get_by_test_id("held")
+    expect(held).to_be_visible()
+    expect(page.get_by_test_id("accept-move")).to_be_visible()
+    expect(page.get_by_test_id("accept-rename")).to_be_visible()
+    changes = page.get_by_test_id("changes")
+    expect(changes).to_contain_text("Eko Fiktif")
+    expect(changes).to_contain_text("Budi Contoh")
+    expect(changes).to_contain_text("Jl. Contoh 11")
+    expect(changes).not_to_contain_text(BUDI_NIK)
+    shot(page, "import_review")
+    with page.expect_navigation():
+        page.get_by_test_id("import").click()
+    wait_until_finished(page.locator(".job-progress").nth(1))
+    budi = Person.objects.get(nik=BUDI_NIK)
+    assert (budi.name, budi.household.kk_number) == ("Budi Contoh", FAMILY_A_KK)
+    family.refresh_from_db()
+    assert family.address == "Jl. Contoh 11"
+    assert not Household.objects.filter(kk_number="6308010101200077").exists()
+
+    # The family's page tells what the import changed.
+    page.goto(base + reverse("households:household_detail", args=[family.pk]))
+    history = page.get_by_test_id("history")
+    expect(history).to_contain_text("perubahan.csv")
+    expect(history).to_contain_text("Jl. Contoh 11")
+    shot(page, "household_history")
