@@ -15,6 +15,7 @@ from .importing.changes import KINDS
 from .importing.reader import FileProblem
 from .importing.service import ImportOptions, ImportRefused, household_import_run
 from .models import HouseholdImport
+from .services import registry_analyze
 
 PHASES = {
     "reading": gettext_lazy("Reading and checking the rows"),
@@ -110,6 +111,8 @@ def import_households(job: Job) -> JobOutcome:
         raise JobError(str(exc)) from None
     if dry_run:
         _keep_review(upload, report, changes)
+    elif report.applied:
+        registry_analyze()
     outcome = JobOutcome(
         counts=_counts(report),
         message=report_message(report, dry_run=dry_run, clear_empty=options.clear_empty),

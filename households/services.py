@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -192,3 +192,14 @@ def nik_owner(*, user, nik: str, exclude_pk: int | None = None, request=None) ->
             changes={"query": nik, "matches": 1, "more": False, "form": True},
         )
     return owner
+
+
+def registry_analyze() -> None:
+    """Fresh planner statistics after an import changed the registry: without them PostgreSQL
+    takes a freshly loaded million-row table for an empty one, and the list pages pay for it
+    (autovacuum may come late). Run by the import job and command once the import committed;
+    about 0.6 s at a million people."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE households_household, households_person")

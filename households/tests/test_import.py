@@ -295,3 +295,17 @@ def test_the_parallel_path_keeps_backslashes_and_tabs_in_values(hsu, monkeypatch
     assert report.people_new == 3
     assert Household.objects.get().address == "Jl. A\\B No. 1"
     assert Person.objects.get(nik="6308010203850001").birth_place == "Amuntai\tUtara"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics")
+def test_the_command_leaves_fresh_planner_statistics(hsu, tmp_path):
+    """A freshly loaded table without statistics looks empty to the planner (issue 14)."""
+    path = tmp_path / "keluarga.csv"
+    path.write_bytes(csv_bytes(family_rows()))
+    call_command("import_households", str(path), stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class "
+            "WHERE relname IN ('households_household', 'households_person') ORDER BY relname"
+        )
+        assert cursor.fetchall() == [("households_household", 1.0), ("households_person", 3.0)]

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from households.choices import DataSource
 from households.importing.reader import FileProblem
 from households.importing.service import ImportOptions, ImportRefused, household_import_run
+from households.services import registry_analyze
 
 
 class Command(BaseCommand):
@@ -109,6 +110,8 @@ class Command(BaseCommand):
             for out in (rejects_out, changes_out):
                 if out:
                     out.close()
+        if report.applied:
+            registry_analyze()
         self._print(report)
         if report.refused_reason:
             self.stdout.write(report.refused_reason)
