@@ -6,7 +6,6 @@ The HouseholdImport row stays, as the record of what was uploaded by whom; only 
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,10 +15,9 @@ from django.utils.translation import ngettext
 
 from tkpk.audit import audit_record
 from tkpk.choices import AuditAction, JobStatus
+from tkpk.retention import id_list, stored_files_delete
 
 from .models import HouseholdImport
-
-logger = logging.getLogger(__name__)
 
 ACTIVE = [JobStatus.QUEUED, JobStatus.RUNNING]
 
@@ -38,21 +36,10 @@ def import_files_expire(*, days: int | None = None) -> list[int]:
         .exclude(file="")
         .exclude(Q(dry_run_job__status__in=ACTIVE) | Q(import_job__status__in=ACTIVE))
         .order_by("pk")
-        .only("pk", "file")
     )
-    removed = []
-    for record in expired.iterator():
-        try:
-            # The file goes first: a cleared field over a file left on disk would hide personal
-            # data from every later run.
-            record.file.storage.delete(record.file.name)
-        except OSError:
-            logger.exception("could not delete the file of household import %s", record.pk)
-            continue
-        removed.append(record.pk)
+    removed = stored_files_delete(expired, "file")
     if not removed:
         return []
-    HouseholdImport.objects.filter(pk__in=removed).update(file="")
     audit_record(
         actor=None,
         action=AuditAction.DELETE,
@@ -63,12 +50,7 @@ def import_files_expire(*, days: int | None = None) -> list[int]:
             "(retention): %(ids)s.",
             len(removed),
         )
-        % {"count": len(removed), "days": days, "ids": _ids(removed)},
+        % {"count": len(removed), "days": days, "ids": id_list(removed)},
         changes={"import_ids": removed, "count": len(removed), "retention_days": days},
     )
     return removed
-
-
-def _ids(ids: list[int]) -> str:
-    """The ids as #1, #2, ...; the summary is short, the event's changes list them all."""
-    return ", ".join(f"#{pk}" for pk in ids[:50]) + (", …" if len(ids) > 50 else "")

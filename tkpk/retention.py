@@ -28,25 +28,10 @@ def job_results_expire(*, days: int | None = None) -> list[int]:
     if days <= 0:
         return []
     cutoff = timezone.now() - timedelta(days=days)
-    expired = (
-        Job.objects.filter(finished_at__lt=cutoff)
-        .exclude(result_file="")
-        .order_by("pk")
-        .only("pk", "result_file")
-    )
-    removed = []
-    for job in expired.iterator():
-        try:
-            # The file goes first: a cleared field over a file left on disk would hide personal
-            # data from every later run.
-            job.result_file.storage.delete(job.result_file.name)
-        except OSError:
-            logger.exception("could not delete the result file of job %s", job.pk)
-            continue
-        removed.append(job.pk)
+    expired = Job.objects.filter(finished_at__lt=cutoff).exclude(result_file="").order_by("pk")
+    removed = stored_files_delete(expired, "result_file")
     if not removed:
         return []
-    Job.objects.filter(pk__in=removed).update(result_file="")
     audit_record(
         actor=None,
         action=AuditAction.DELETE,
@@ -57,7 +42,7 @@ def job_results_expire(*, days: int | None = None) -> list[int]:
             "days ago (retention): %(ids)s.",
             len(removed),
         )
-        % {"count": len(removed), "days": days, "ids": _ids(removed)},
+        % {"count": len(removed), "days": days, "ids": id_list(removed)},
         changes={"job_ids": removed, "count": len(removed), "retention_days": days},
     )
     return removed
@@ -71,6 +56,25 @@ def job_result_expired(job: Job) -> bool:
     )
 
 
-def _ids(ids: list[int]) -> str:
+def stored_files_delete(queryset, field: str) -> list[int]:
+    """Delete from storage the file in `field` of every row of the queryset, then clear the
+    field; returns the ids of the rows whose file went. Shared by every app's retention task."""
+    removed = []
+    for row in queryset.only("pk", field).iterator():
+        stored = getattr(row, field)
+        try:
+            # The file goes first: a cleared field over a file left on disk would hide personal
+            # data from every later run.
+            stored.storage.delete(stored.name)
+        except OSError:
+            logger.exception("could not delete the %s of %s %s", field, row._meta.label, row.pk)
+            continue
+        removed.append(row.pk)
+    if removed:
+        queryset.model.objects.filter(pk__in=removed).update(**{field: ""})
+    return removed
+
+
+def id_list(ids: list[int]) -> str:
     """The ids as #1, #2, ...; the summary is short, the event's changes list them all."""
     return ", ".join(f"#{pk}" for pk in ids[:50]) + (", …" if len(ids) > 50 else "")
