@@ -139,8 +139,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
+    if args.generate:
+        setup_django(url)
+        from households.synthetic import write_csv
+
+        repeats = float(os.environ.get("BENCH_DUPLICATES") or 0)
+        write_csv(args.generate, people=args.people, repeat_ratio=repeats)
+        return
     if args.child:
         setup_django(url)
         child_import(args.child)
@@ -150,8 +158,6 @@ def main() -> None:
     setup_django(url)
     from django.core.management import call_command
 
-    from households.synthetic import write_csv
-
     call_command("migrate", verbosity=0)
     call_command("load_regions", within="63.08", stdout=open(os.devnull, "w"))  # noqa: SIM115
     data_dir = ROOT / "var" / "bench"
@@ -160,8 +166,14 @@ def main() -> None:
     suffix = f"-repeat{repeats:g}" if repeats else ""
     path = data_dir / f"dtks-v{SYNTHETIC_VERSION}-{args.people}{suffix}.csv"
     if not path.exists():
+        # In a process of its own: Linux carries a process's peak RSS over into the children it
+        # starts, so the generator's memory would show as the import's.
         started = time.perf_counter()
-        write_csv(path, people=args.people, repeat_ratio=repeats)
+        subprocess.run(
+            [sys.executable, __file__, "--generate", str(path), "--people", str(args.people)],
+            env={**os.environ, "DATABASE_URL": url, "DEBUG": "1"},
+            check=True,
+        )
         print(f"generated {path.name} in {time.perf_counter() - started:.1f}s", flush=True)
 
     copy_times = [copy_reference(path) for _ in range(RUNS)]

@@ -198,3 +198,69 @@ def test_a_file_above_the_embedded_limit_is_refused_before_it_starts(embedded_en
     )
     assert refused.returncode != 0
     assert "DATABASE_URL" in refused.stderr and "2.000" in refused.stderr
+
+
+RUN_IMPORT_JOB = """
+import sys
+import django
+django.setup()
+from django.core.files import File
+from households.models import HouseholdImport
+from households.importing.rows import detect_mapping
+from households.importing.reader import open_table
+from tkpk.jobs import job_execute
+from tkpk.models import Job, User
+user = User.objects.create(username="sekretariat.uji")
+with open(sys.argv[1], "rb") as handle:
+    table = open_table(handle, name="dtks.csv")
+    header = table.header
+    table.close()
+with open(sys.argv[1], "rb") as handle:
+    record = HouseholdImport(original_name="dtks.csv", file_format="csv", uploaded_by=user,
+                             mapping=detect_mapping(header))
+    record.file.save("dtks.csv", File(handle), save=True)
+job = Job.objects.create(kind="households.import", created_by=user,
+                         params={"import_id": record.pk, "dry_run": False, "valid_only": True})
+print(job.pk, flush=True)
+job_execute(job.pk)
+"""
+
+
+def test_the_import_can_be_cancelled_while_it_runs_on_sqlite(embedded_env, tmp_path):
+    """The cancel button writes to the job row; with the import holding the write lock it used
+    to wait 20 s and fail. Now it goes through at once and the import stops, storing nothing."""
+    from households.synthetic import write_csv
+
+    manage(embedded_env, "migrate", "--no-input", "-v0")
+    manage(embedded_env, "load_regions", "--within", "63.08")
+    path = tmp_path / "dtks.csv"
+    write_csv(path, people=100_000)
+    importer = subprocess.Popen(
+        [sys.executable, "-c", RUN_IMPORT_JOB, str(path)],
+        cwd=ROOT,
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    job_id = int(importer.stdout.readline())
+    database = tmp_path / "tkpk.sqlite3"
+    deadline = time.monotonic() + 60
+    with sqlite3.connect(database, timeout=20) as db:
+        while time.monotonic() < deadline:
+            done = db.execute("SELECT progress_done FROM tkpk_job WHERE id = ?", [job_id])
+            if (done.fetchone() or [0])[0]:
+                break
+            time.sleep(0.05)
+        started = time.perf_counter()
+        db.execute(
+            "UPDATE tkpk_job SET status = 'cancelled' WHERE id = ? AND status = 'running'",
+            [job_id],
+        )
+        db.commit()
+        waited = time.perf_counter() - started
+    importer.communicate(timeout=120)
+    with sqlite3.connect(database) as db:
+        status = db.execute("SELECT status FROM tkpk_job WHERE id = ?", [job_id]).fetchone()[0]
+        families = db.execute("SELECT COUNT(*) FROM households_household").fetchone()[0]
+    assert waited < 1.0
+    assert (status, families) == ("cancelled", 0)
