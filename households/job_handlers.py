@@ -11,7 +11,7 @@ from tkpk.jobs import JobError, JobOutcome, job_kind, job_progress
 from tkpk.models import Job, User
 
 from .exporting import ExportTooLarge, export_households
-from .importing.changes import KINDS
+from .importing.changes import HELD_LABELS, KINDS
 from .importing.reader import FileProblem
 from .importing.service import ImportOptions, ImportRefused, household_import_run
 from .models import HouseholdImport
@@ -21,11 +21,6 @@ PHASES = {
     "reading": gettext_lazy("Reading and checking the rows"),
     "comparing": gettext_lazy("Comparing with the registry"),
     "writing": gettext_lazy("Writing the changes"),
-}
-HELD_LABELS = {
-    "move": gettext_lazy("moves to another family or village"),
-    "rename": gettext_lazy("changed names"),
-    "identity": gettext_lazy("changed birth dates or sexes"),
 }
 
 

@@ -21,11 +21,10 @@ from tkpk.pagination import page_without_count
 from .exporting import FORMATS, ExportTooLarge, export_households, export_is_within_limit
 from .forms import HouseholdForm, ImportMappingForm, ImportUploadForm, MemberFormSet, NikCheckForm
 from .identity import MESSAGES, message_for
-from .importing.changes import KINDS
+from .importing.changes import CHANGE_KINDS, HELD_LABELS, KINDS
 from .importing.reader import FileProblem, open_table
 from .importing.rows import detect_mapping
 from .importing.service import embedded_size_problem
-from .job_handlers import HELD_LABELS
 from .models import Household, HouseholdImport, Person
 from .privacy import age_in_years, kk_shown, nik_shown, sees_full_identity
 from .selectors import household_detail, household_history, household_list
@@ -447,14 +446,6 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 record.import_job = job
             record.save()
         return redirect("households:import_detail", pk=record.pk)
-
-
-CHANGE_KINDS = {
-    "update": gettext_lazy("Change"),
-    "move": gettext_lazy("Move (held)"),
-    "rename": gettext_lazy("Rename (held)"),
-    "identity": gettext_lazy("Birth date or sex (held)"),
-}
 
 
 def import_review(user, record) -> dict | None:

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tkpk.choices import AuditAction
 
@@ -31,6 +32,18 @@ from ..models import Household, Person
 from .loader import CHANGED, FAMILIES, REVIEW, STAGING, Loader
 
 KINDS = ("move", "rename", "identity")
+# How each kind reads in a sentence ("Apply the 3 changed names") and in the change list.
+HELD_LABELS = {
+    "move": gettext_lazy("moves to another family or village"),
+    "rename": gettext_lazy("changed names"),
+    "identity": gettext_lazy("changed birth dates or sexes"),
+}
+CHANGE_KINDS = {
+    "update": gettext_lazy("Change"),
+    "move": gettext_lazy("Move (held)"),
+    "rename": gettext_lazy("Rename (held)"),
+    "identity": gettext_lazy("Birth date or sex (held)"),
+}
 # The columns of the change list, and of ImportReport.change_preview.
 CHANGE_COLUMNS = ("kind", "kk", "number", "field", "old", "new")
 _WORDS = re.compile(r"[^\W_]+")
