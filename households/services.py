@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tkpk.audit import audit_record, audited_update, model_changes, snapshot
+from tkpk.audit import audit_record, audited_create, audited_update, model_changes, snapshot
 from tkpk.choices import AuditAction
 from tkpk.models import AuditEvent
 
@@ -63,16 +63,7 @@ def person_warnings(person: Person) -> list[str]:
 @transaction.atomic
 def household_create(*, user, data: dict, request=None) -> Household:
     household = Household(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
-    household.full_clean()
-    household.save()
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE,
-        obj=household,
-        request=request,
-        changes=model_changes({}, snapshot(household, HOUSEHOLD_FIELDS)),
-    )
-    return household
+    return audited_create(user=user, obj=household, fields=HOUSEHOLD_FIELDS, request=request)
 
 
 @transaction.atomic

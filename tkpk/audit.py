@@ -91,6 +91,27 @@ def _jsonable(value):
     return str(value)
 
 
+def audited_create(
+    *, user, obj: models.Model, fields: list[str], summary: str = "", extra=None, request=None
+):
+    """Validate and save a new object, then audit it with the listed fields as its changes
+    (`extra` adds entries, e.g. related rows saved with it). The caller wraps it in its
+    transaction."""
+    obj.full_clean()
+    obj.save()
+    changes = model_changes({}, snapshot(obj, fields))
+    changes.update(extra or {})
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=obj,
+        summary=summary,
+        changes=changes,
+        request=request,
+    )
+    return obj
+
+
 def audited_update(*, user, obj: models.Model, data: dict, fields: list[str], request=None):
     """Set the given fields (only those listed as editable), validate, save, and audit what
     actually changed. The caller wraps it in its transaction."""

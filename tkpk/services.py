@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .audit import audit_record, audited_update, model_changes, snapshot
+from .audit import audit_record, audited_create, audited_update
 from .choices import AuditAction
 from .models import Agency, Region, RegionDataset, User
 from .roles import ROLES
@@ -142,16 +142,7 @@ def agency_create(
 ) -> Agency:
     """Create an agency and audit it."""
     agency = Agency(name=name, short_name=short_name, kind=kind, email=email)
-    agency.full_clean()
-    agency.save()
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE,
-        obj=agency,
-        changes=model_changes({}, snapshot(agency, AGENCY_FIELDS)),
-        request=request,
-    )
-    return agency
+    return audited_create(user=user, obj=agency, fields=AGENCY_FIELDS, request=request)
 
 
 @transaction.atomic
@@ -194,15 +185,12 @@ def user_create(
         is_staff=False,
     )
     user.set_password(password)
-    user.full_clean()
-    user.save()
-    user.groups.set([Group.objects.get(name=role)])
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
+    audited_create(
+        user=actor,
         obj=user,
+        fields=USER_FIELDS,
         summary=_("New account with the role %(role)s.") % {"role": role},
-        changes=model_changes({}, snapshot(user, USER_FIELDS)),
         request=request,
     )
+    user.groups.set([Group.objects.get(name=role)])
     return user

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tkpk.audit import audit_record, model_changes, snapshot
+from tkpk.audit import audit_record, audited_create, model_changes, snapshot
 from tkpk.choices import AuditAction
 from tkpk.models import Agency
 
@@ -81,17 +81,13 @@ def action_create(
         created_by=_actor(user),
         updated_by=_actor(user),
     )
-    action.full_clean()
-    action.save()
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE,
+    return audited_create(
+        user=user,
         obj=action,
+        fields=ACTION_FIELDS,
         summary=_("Follow-up action of %(meeting)s.") % {"meeting": meeting},
-        changes=model_changes({}, snapshot(action, ACTION_FIELDS)),
         request=request,
     )
-    return action
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tkpk.audit import audit_record, model_changes, snapshot
+from tkpk.audit import audit_record, audited_create, model_changes, snapshot
 from tkpk.choices import AuditAction
 from tkpk.models import Agency
 
@@ -171,17 +171,13 @@ def attendance_add(
 ) -> Attendance:
     """Put one person on the meeting's attendance list."""
     row = Attendance(meeting=meeting, agency=agency, name=name, position=position, present=present)
-    row.full_clean()
-    row.save()
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE,
+    return audited_create(
+        user=user,
         obj=row,
+        fields=ATTENDANCE_FIELDS,
         summary=_("Attendance of %(meeting)s.") % {"meeting": meeting},
-        changes=model_changes({}, snapshot(row, ATTENDANCE_FIELDS)),
         request=request,
     )
-    return row
 
 
 @transaction.atomic
