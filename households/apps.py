@@ -9,26 +9,42 @@ class HouseholdsConfig(AppConfig):
     verbose_name = _("Household registry")
 
     def ready(self):
-        from tkpk import home
+        from tkpk import menu, slots
         from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
 
         from .selectors import registry_summary
 
-        home.register(
-            roles=[ADMIN, SECRETARIAT],
+        def summary(request):
+            return {"registry": registry_summary(user=request.user)}
+
+        menu.register(
+            key="households",
+            label=_("Households"),
+            url_name="households:household_list",
+            permission="households.view_household",
+            order=20,
+        )
+        slots.register(
+            "home",
+            key="households-registry",
             template="households/_home_registry.html",
-            context=lambda user: {"registry": registry_summary(user=user)},
+            context=summary,
+            roles=[ADMIN, SECRETARIAT],
             order=10,
         )
-        home.register(
-            roles=[OPERATOR],
+        slots.register(
+            "home",
+            key="households-operator",
             template="households/_home_operator.html",
-            context=lambda user: {"registry": registry_summary(user=user)},
+            context=summary,
+            roles=[OPERATOR],
             order=10,
         )
-        home.register(
-            roles=[BAPPEDA],
+        slots.register(
+            "home",
+            key="households-aggregates",
             template="households/_home_aggregates.html",
-            context=lambda user: {"registry": registry_summary(user=user)},
+            context=summary,
+            roles=[BAPPEDA],
             order=10,
         )

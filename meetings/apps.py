@@ -9,20 +9,56 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and follow-up actions")
 
     def ready(self):
-        from tkpk import home
+        from tkpk import menu, slots
         from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
 
         from .selectors import action_summary
 
-        def summary(user):
-            return {"actions": action_summary(user=user)}
+        def summary(request):
+            return {"actions": action_summary(user=request.user)}
 
-        home.register(
-            roles=[ADMIN, SECRETARIAT, BAPPEDA],
+        def unread_notifications(request):
+            from .models import Notification
+
+            return Notification.objects.for_user(request.user).unread().count()
+
+        menu.register(
+            key="meetings",
+            label=_("Meetings"),
+            url_name="meetings:meeting_list",
+            permission="meetings.view_meeting",
+            order=30,
+        )
+        menu.register(
+            key="action-board",
+            label=_("Action board"),
+            url_name="meetings:action_board",
+            permission="meetings.view_board",
+            order=31,
+        )
+        menu.register(
+            key="my-actions",
+            label=_("My follow-up actions"),
+            url_name="meetings:my_actions",
+            permission="meetings.view_followupaction",
+            check=lambda user: bool(user.agency_id),
+            badge=unread_notifications,
+            badge_title=_("Unread notifications"),
+            order=32,
+        )
+        slots.register(
+            "home",
+            key="meetings-summary",
             template="meetings/_home_panel.html",
             context=summary,
+            roles=[ADMIN, SECRETARIAT, BAPPEDA],
             order=20,
         )
-        home.register(
-            roles=[OPERATOR], template="meetings/_home_operator.html", context=summary, order=5
+        slots.register(
+            "home",
+            key="meetings-operator",
+            template="meetings/_home_operator.html",
+            context=summary,
+            roles=[OPERATOR],
+            order=5,
         )

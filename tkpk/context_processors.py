@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from .menu import Menu
 from .roles import ADMIN, BAPPEDA, OPERATOR, ROLE_LABELS, SECRETARIAT, user_role
 
 
@@ -16,4 +17,6 @@ def shell(request):
         "is_operator": role == OPERATOR,
         "is_bappeda": role == BAPPEDA,
         "can_read_audit": role in (ADMIN, SECRETARIAT),
+        # The items the apps registered in tkpk.menu, filtered when base.html reads them.
+        "menu": Menu(request),
     }
