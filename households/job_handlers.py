@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from tkpk.jobs import JobError, JobOutcome, job_kind, job_progress
 from tkpk.models import Job, User
+from tkpk.roles import SECRETARIAT
 
 from .exporting import ExportTooLarge, export_households
 from .importing.changes import HELD_LABELS, KINDS
@@ -66,7 +67,13 @@ def report_message(report, *, dry_run: bool, clear_empty: bool = False) -> str:
     return _("Imported. %(figures)s") % {"figures": figures}
 
 
-@job_kind("households.import", label=gettext_lazy("Import of a family file"), time_limit=3 * 3600)
+# An import is the secretariat's: a colleague who opens it follows its progress and rejects.
+@job_kind(
+    "households.import",
+    label=gettext_lazy("Import of a family file"),
+    time_limit=3 * 3600,
+    visible_to=[SECRETARIAT],
+)
 def import_households(job: Job) -> JobOutcome:
     upload = HouseholdImport.objects.get(pk=job.params["import_id"])
     dry_run = bool(job.params.get("dry_run"))

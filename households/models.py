@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DECILE_CHOICES, DataSource, HouseholdStatus, PersonStatus, Relation, Sex
-from .querysets import HouseholdQuerySet, PersonQuerySet
+from .querysets import HouseholdImportQuerySet, HouseholdQuerySet, PersonQuerySet
 
 SIXTEEN_DIGITS = r"^[0-9]{16}$"
 
@@ -201,6 +201,8 @@ class HouseholdImport(models.Model):
         "tkpk.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = HouseholdImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

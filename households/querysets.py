@@ -16,3 +16,12 @@ class HouseholdQuerySet(models.QuerySet):
 class PersonQuerySet(models.QuerySet):
     def for_user(self, user):
         return self if user_role(user) in PERSONAL_DATA_ROLES else self.none()
+
+
+class HouseholdImportQuerySet(models.QuerySet):
+    """Imports are the secretariat's team work: Admin and every secretariat user reach every
+    import (one picks up another's dry run); an operator and Bappeda, who import nothing, reach
+    none."""
+
+    def for_user(self, user):
+        return self if user_role(user) in (ADMIN, SECRETARIAT) else self.none()

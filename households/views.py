@@ -294,14 +294,14 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
     max_request_bytes = settings.HOUSEHOLD_IMPORT_MAX_BYTES + 1024 * 1024  # the file and the form
 
     def get(self, request):
-        recent = HouseholdImport.objects.filter(uploaded_by=request.user)[:5]
+        recent = HouseholdImport.objects.for_user(request.user)[:5]
         return render(
             request, "households/import_upload.html", {"form": ImportUploadForm(), "recent": recent}
         )
 
     def post(self, request):
         form = ImportUploadForm(request.POST, request.FILES)
-        recent = HouseholdImport.objects.filter(uploaded_by=request.user)[:5]
+        recent = HouseholdImport.objects.for_user(request.user)[:5]
         if not form.is_valid():
             return render(
                 request,
@@ -345,7 +345,7 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "households.add_householdimport"
 
     def get_import(self, request, pk):
-        return get_object_or_404(HouseholdImport.objects.filter(uploaded_by=request.user), pk=pk)
+        return get_object_or_404(HouseholdImport.objects.for_user(request.user), pk=pk)
 
     def preview(self, record, sheet=None):
         with record.file.open("rb") as handle:
@@ -480,7 +480,7 @@ class ImportChangesView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "households.add_householdimport"
 
     def get(self, request, pk):
-        record = get_object_or_404(HouseholdImport.objects.filter(uploaded_by=request.user), pk=pk)
+        record = get_object_or_404(HouseholdImport.objects.for_user(request.user), pk=pk)
         if not record.changes_file:
             raise Http404(_("This import has no change list."))
         audit_record(

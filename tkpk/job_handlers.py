@@ -14,12 +14,19 @@ from .audit import audit_record
 from .choices import AuditAction
 from .jobs import JobError, JobOutcome, job_kind, job_progress
 from .models import Job, User
+from .roles import ADMIN
 from .selectors import audit_event_list
 from .services import RegionCodeUnknown, regions_load
 from .spreadsheets import formula_safe
 
 
-@job_kind("regions.load", label=gettext_lazy("Load Kemendagri region data"), time_limit=1800)
+@job_kind(
+    "regions.load",
+    label=gettext_lazy("Load Kemendagri region data"),
+    time_limit=1800,
+    # Reference data, no personal data: every Admin follows a load, whoever started it.
+    visible_to=[ADMIN],
+)
 def load_regions(job: Job) -> JobOutcome:
     within = job.params.get("within") or None
     try:
@@ -45,6 +52,7 @@ def load_regions(job: Job) -> JobOutcome:
     )
 
 
+# Starter-only (the default): the file is one person's export of the audit trail.
 @job_kind("audit.export", label=gettext_lazy("Export the audit trail"), time_limit=1800)
 def export_audit(job: Job) -> JobOutcome:
     user = User.objects.get(pk=job.created_by_id) if job.created_by_id else None

@@ -16,7 +16,6 @@ progress partial) marks such a job failed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,6 +28,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .choices import JobStatus
+
+# The registry lives in job_kinds, which imports no model; job_kind and the others stay
+# importable from here for the apps' job_handlers.
+from .job_kinds import (  # noqa: F401
+    _KINDS,
+    JobKind,
+    job_kind,
+    job_kind_label,
+    registered_kinds,
+)
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -50,39 +59,6 @@ class JobOutcome:
     message: str = ""
     result_name: str | None = None
     result_file: File | None = None
-
-
-@dataclass(frozen=True)
-class JobKind:
-    """A registered kind of job."""
-
-    name: str
-    label: str
-    handler: Callable[[Job], JobOutcome | None]
-    time_limit: int
-
-
-_KINDS: dict[str, JobKind] = {}
-
-
-def job_kind(name: str, *, label, time_limit: int | None = None):
-    """Register the decorated function as the handler of jobs of kind `name`."""
-
-    def register(handler):
-        _KINDS[name] = JobKind(
-            name=name,
-            label=label,
-            handler=handler,
-            time_limit=time_limit or settings.CELERY_TASK_TIME_LIMIT,
-        )
-        return handler
-
-    return register
-
-
-def job_kind_label(name: str) -> str:
-    kind = _KINDS.get(name)
-    return str(kind.label) if kind else name
 
 
 def job_start(*, kind: str, user=None, params: dict | None = None, input_file=None) -> Job:
@@ -281,7 +257,3 @@ def jobs_fail_interrupted(*, worker: str) -> int:
     if count:
         logger.warning("worker %s restarted: marked %s interrupted job(s) failed", worker, count)
     return count
-
-
-def registered_kinds() -> dict[str, JobKind]:
-    return dict(_KINDS)

@@ -3,6 +3,7 @@ what a user may reach. An object outside it answers 404 from a view."""
 
 from django.db import models
 
+from .job_kinds import kinds_visible_to
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
 
 
@@ -28,14 +29,19 @@ class AgencyQuerySet(models.QuerySet):
 
 
 class JobQuerySet(models.QuerySet):
-    """A user sees the jobs they started; Admin sees every job."""
+    """A user sees the jobs they started and every job of a kind visible to their role (a job
+    kind declares it: `@job_kind(..., visible_to=[SECRETARIAT])`); Admin sees every job."""
 
     def for_user(self, user):
         role = user_role(user)
         if role == ADMIN:
             return self
         if role in (SECRETARIAT, OPERATOR, BAPPEDA):
-            return self.filter(created_by=user)
+            visible = models.Q(created_by=user)
+            kinds = kinds_visible_to(role)
+            if kinds:
+                visible |= models.Q(kind__in=kinds)
+            return self.filter(visible)
         return self.none()
 
 

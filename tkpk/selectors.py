@@ -1,5 +1,6 @@
 """Reads of the core, scoped by user. Views and jobs call these, never raw querysets."""
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from .filters import AuditEventFilter
@@ -13,6 +14,7 @@ def audit_event_list(*, user, filters: dict | None = None) -> AuditEventFilter:
 
 
 def job_list(*, user) -> QuerySet[Job]:
+    """The jobs the user may see (tkpk.querysets.JobQuerySet), newest first, with their starter."""
     return Job.objects.for_user(user).select_related("created_by")
 
 
@@ -32,3 +34,12 @@ def region_summary() -> dict:
         "villages": counts.get(4, 0),
         "latest": RegionDataset.objects.first(),
     }
+
+
+def region_overview(*, user) -> dict:
+    """The home region with its districts and their villages, and what region data is loaded,
+    as far as the user may read regions (nothing for a user without a role)."""
+    regions = Region.objects.for_user(user)
+    home = regions.filter(code=settings.HOME_REGION_CODE).first()
+    districts = regions.filter(parent=home).prefetch_related("children") if home else regions.none()
+    return {"summary": region_summary(), "home": home, "districts": districts}

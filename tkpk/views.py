@@ -6,6 +6,7 @@ Views parse input, check access, call one service or selector and render.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +16,12 @@ from django.views.generic import ListView, TemplateView
 
 from .audit import audit_record
 from .choices import AuditAction
-from .home import panels_for
 from .jobs import job_cancel, job_is_stale, job_start, jobs_fail_stale
 from .models import Job
 from .pagination import page_without_count
 from .retention import job_result_expired
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
-from .selectors import agency_list, audit_event_list, job_list, region_summary
+from .selectors import agency_list, audit_event_list, job_list, region_overview, region_summary
 
 HOME_TEMPLATES = {
     ADMIN: "tkpk/home_admin.html",
@@ -43,7 +43,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["regions"] = region_summary()
         context["recent_jobs"] = job_list(user=user)[:5]
         context["agencies"] = agency_list(user=user)
-        context["panels"] = panels_for(self.request, user_role(user))
         return context
 
 
@@ -80,7 +79,8 @@ class AuditExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 class JobListView(LoginRequiredMixin, ListView):
-    """The jobs the user started (Admin: every job)."""
+    """The jobs the user may see: those they started and those of the kinds visible to their role
+    (Admin: every job)."""
 
     template_name = "tkpk/job_list.html"
     context_object_name = "jobs"
@@ -176,24 +176,13 @@ class RegionOverviewView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "tkpk.view_region"
 
     def get(self, request):
-        from django.conf import settings
-
-        from .models import Region
-
-        home = Region.objects.filter(code=settings.HOME_REGION_CODE).first()
-        districts = Region.objects.filter(parent=home).prefetch_related("children") if home else []
-        return render(
-            request,
-            "tkpk/region_overview.html",
-            {"summary": region_summary(), "home": home, "districts": districts},
-        )
+        return render(request, "tkpk/region_overview.html", region_overview(user=request.user))
 
     def post(self, request):
+        # Every role reads the overview; only whoever holds load_regions (Admin) may load.
         if not request.user.has_perm("tkpk.load_regions"):
-            raise Http404
+            raise PermissionDenied
         scope = request.POST.get("scope", "home")
-        from django.conf import settings
-
         within = None if scope == "all" else settings.HOME_REGION_CODE
         job = job_start(kind="regions.load", user=request.user, params={"within": within})
         return redirect("tkpk:job_detail", pk=job.pk)

@@ -106,7 +106,7 @@ def test_downloading_a_job_result_is_audited(client, cast, settings, tmp_path):
 
 def test_only_admin_may_start_a_region_load(client, cast, django_capture_on_commit_callbacks):
     client.force_login(cast.secretariat)
-    assert client.post(reverse("tkpk:region_overview"), {"scope": "home"}).status_code == 404
+    assert client.post(reverse("tkpk:region_overview"), {"scope": "home"}).status_code == 403
     client.force_login(cast.admin)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("tkpk:region_overview"), {"scope": "home"})
