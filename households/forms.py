@@ -5,6 +5,7 @@ from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from tkpk.forms import BootstrapMixin
 from tkpk.models import Region
 
 from .choices import DataSource
@@ -13,16 +14,6 @@ from .importing.rows import FIELD_ALIASES, FIELD_LABELS, REQUIRED_FIELDS
 from .models import Household, Person
 from .privacy import nik_shown, sees_full_identity
 from .services import nik_owner
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            if isinstance(field.widget, forms.CheckboxInput):
-                css = "form-check-input"
-            field.widget.attrs.setdefault("class", css)
 
 
 class HouseholdForm(BootstrapMixin, forms.ModelForm):

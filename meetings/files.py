@@ -20,8 +20,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
 # detected extension -> MIME type sent back on download
 SIMPLE_TYPES = {
     "pdf": "application/pdf",
@@ -49,7 +47,7 @@ class CheckedFile:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "MEETINGS_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return settings.MEETINGS_MAX_UPLOAD_BYTES
 
 
 def allowed_types_label() -> str:

@@ -5,29 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tkpk.forms import BootstrapMixin
 from tkpk.models import Agency
 
 from .choices import AttachmentKind
 from .files import allowed_types_label, check_upload, max_upload_bytes
 from .models import Attendance, FollowUpAction, Meeting
-
-
-class BootstrapMixin:
-    """Give every widget its Bootstrap 5 class."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 def _agencies():

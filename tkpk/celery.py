@@ -19,7 +19,7 @@ def _prepare_filesystem_broker(sender, **kwargs):
 
     from django.conf import settings
 
-    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)

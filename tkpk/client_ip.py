@@ -32,7 +32,7 @@ def client_ip(request) -> str | None:
 
 def _trusted_proxy_count() -> int:
     try:
-        return max(0, int(getattr(settings, "TRUSTED_PROXY_COUNT", 0)))
+        return max(0, int(settings.TRUSTED_PROXY_COUNT))
     except (TypeError, ValueError):
         return 0
 

@@ -5,6 +5,27 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
+class BootstrapMixin:
+    """Give every widget of a form its Bootstrap 5 class, unless the widget names its own.
+
+    Checkbox lists are left alone: their template renders each box with its own classes.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
 class LoginForm(AuthenticationForm):
     """The login form with Indonesian labels and Bootstrap widgets."""
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AgencyKind, AuditAction, JobStatus, RegionLevel
+from .job_kinds import job_kind_label
 from .querysets import (
     AgencyQuerySet,
     AuditEventQuerySet,
@@ -40,7 +41,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")
-        verbose_name_plural = _("region")
+        verbose_name_plural = _("regions")
         permissions = [("load_regions", _("Can load region data"))]
         constraints = [
             models.CheckConstraint(
@@ -83,10 +84,11 @@ class RegionDataset(models.Model):
     class Meta:
         ordering = ["-loaded_at"]
         verbose_name = _("region data source")
-        verbose_name_plural = _("region data source")
+        verbose_name_plural = _("region data sources")
 
     def __str__(self):
-        return f"{self.source} {self.source_version} ({self.within or _('seluruh Indonesia')})"
+        scope = self.within or _("all of Indonesia")
+        return f"{self.source} {self.source_version} ({scope})"
 
 
 class Agency(models.Model):
@@ -105,7 +107,7 @@ class Agency(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("regional agency")
-        verbose_name_plural = _("regional agency")
+        verbose_name_plural = _("regional agencies")
 
     def __str__(self):
         return self.short_name
@@ -132,7 +134,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
-        verbose_name_plural = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -177,7 +179,7 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("background job")
-        verbose_name_plural = _("background job")
+        verbose_name_plural = _("background jobs")
         indexes = [models.Index(fields=["status", "heartbeat_at"], name="tkpk_job_status_hb")]
         constraints = [
             models.CheckConstraint(
@@ -202,8 +204,6 @@ class Job(models.Model):
 
     @property
     def title(self) -> str:
-        from .jobs import job_kind_label
-
         return job_kind_label(self.kind)
 
 
@@ -241,7 +241,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
-        verbose_name_plural = _("audit event")
+        verbose_name_plural = _("audit events")
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="tkpk_audit_object"),
             models.Index(fields=["actor", "at"], name="tkpk_audit_actor_at"),

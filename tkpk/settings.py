@@ -341,6 +341,8 @@ HOUSEHOLD_IMPORT_MAX_UNZIPPED_BYTES = (
     env_int("HOUSEHOLD_IMPORT_MAX_UNZIPPED_MB", 2048) * 1024 * 1024
 )
 HOUSEHOLD_IMPORT_MAX_ZIP_RATIO = env_int("HOUSEHOLD_IMPORT_MAX_ZIP_RATIO", 200)
+# Worker processes that validate a large CSV import in parallel; 0: one a core, at most 4.
+HOUSEHOLD_IMPORT_PROCESSES = env_int("HOUSEHOLD_IMPORT_PROCESSES", 0)
 # Exports of personal lists above this many rows run as a background job.
 HOUSEHOLD_EXPORT_INLINE_ROWS = env_int("HOUSEHOLD_EXPORT_INLINE_ROWS", 5000)
 # Roles that do not see full NIKs (Operator SKPD): the most people one export may hold (they

@@ -34,7 +34,7 @@ class Block:
 def worker_count() -> int:
     from django.conf import settings
 
-    configured = getattr(settings, "HOUSEHOLD_IMPORT_PROCESSES", 0)
+    configured = settings.HOUSEHOLD_IMPORT_PROCESSES
     return configured or min(os.cpu_count() or 1, 4)
 
 

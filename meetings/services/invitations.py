@@ -44,7 +44,7 @@ def agency_recipients(agency) -> list[str]:
 
 def site_link(path: str) -> str:
     """An absolute link when SITE_URL is configured, else the path alone."""
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     return f"{base}{path}"
 
 

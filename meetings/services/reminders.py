@@ -36,11 +36,9 @@ from .invitations import agency_recipients, site_link
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_REMINDER_DAYS = 7
-
 
 def reminder_days() -> int:
-    return int(getattr(settings, "MEETINGS_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
+    return settings.MEETINGS_REMINDER_DAYS
 
 
 @dataclass
