@@ -91,3 +91,31 @@ def test_an_operator_skpd_opening_the_audit_trail_gets_403(page, live_server, ca
     response = page.goto(f"{live_server.url}/audit/")
 
     assert response.status == 403
+
+
+FITS_ONE_LINE = """() => {
+  const bar = document.querySelector("nav.navbar");
+  const items = [...bar.querySelectorAll(".nav-item, .navbar-brand")].filter(i => i.offsetParent);
+  return {
+    scroll: document.documentElement.scrollWidth,
+    right: Math.max(...items.map(i => i.getBoundingClientRect().right)),
+    height: bar.getBoundingClientRect().height,
+  };
+}"""
+
+
+@pytest.mark.parametrize("member", ["admin", "secretariat", "officer_a", "bappeda"])
+def test_the_menu_bar_fits_1366_pixels_on_one_line_in_both_languages(
+    page, live_server, cast, member
+):
+    """The menu is filled by the apps' registrations (tkpk.menu): whatever they add, the bar of
+    every role fits a 1,366 px office screen on one line, with no horizontal scroll."""
+    login(page, live_server.url, getattr(cast, member).username)
+    for code in ("id", "en"):
+        if code == "en":
+            switch_language(page, "en")
+        shape = page.evaluate(FITS_ONE_LINE)
+        assert shape["scroll"] <= 1366, (code, shape)
+        assert shape["right"] <= 1366, (code, shape)
+        # One line is 56 px high; a bar that wraps doubles.
+        assert shape["height"] < 70, (code, shape)

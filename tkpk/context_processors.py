@@ -16,7 +16,6 @@ def shell(request):
         "is_secretariat": role == SECRETARIAT,
         "is_operator": role == OPERATOR,
         "is_bappeda": role == BAPPEDA,
-        "can_read_audit": role in (ADMIN, SECRETARIAT),
         # The items the apps registered in tkpk.menu, filtered when base.html reads them.
         "menu": Menu(request),
     }
