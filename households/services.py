@@ -13,10 +13,15 @@ from django.utils import timezone
 
 from tkpk.audit import audit_record, audited_create, audited_update, model_changes, snapshot
 from tkpk.choices import AuditAction
-from tkpk.models import AuditEvent
+from tkpk.jobs import job_start
+from tkpk.models import AuditEvent, Job
 
 from .identity import check_nik
-from .models import Household, Person
+from .importing.changes import KINDS
+from .importing.reader import FileProblem, open_table
+from .importing.rows import detect_mapping
+from .importing.service import embedded_size_problem
+from .models import Household, HouseholdImport, Person
 from .privacy import sees_full_identity
 
 HOUSEHOLD_FIELDS = [
@@ -194,3 +199,73 @@ def registry_analyze() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE households_household, households_person")
+
+
+RUN_ACTIONS = ("dry_run", "import", "import_valid")
+
+
+class ImportStillRunning(Exception):
+    """A dry run or import of this file has not ended yet."""
+
+
+def household_import_create(*, user, upload, source: str) -> HouseholdImport:
+    """Check an uploaded family file (FileProblem says why it cannot be imported) and keep it,
+    with the column mapping detected from its header, for its mapping page."""
+    table = open_table(upload, name=upload.name)
+    header, file_format, sheet = table.header, table.file_format, table.sheet
+    table.close()
+    problem = embedded_size_problem(table.estimated_rows)
+    if problem:
+        raise FileProblem(problem)
+    upload.seek(0)
+    record = HouseholdImport(
+        original_name=upload.name[:255],
+        file_format=file_format,
+        sheet=sheet,
+        source=source,
+        uploaded_by=user,
+        mapping=detect_mapping(header),
+    )
+    record.file.save(upload.name, upload, save=False)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def household_import_start(
+    *,
+    user,
+    record: HouseholdImport,
+    mapping: dict[str, int],
+    sheet: str,
+    clear_empty: bool,
+    action: str,
+    accept=(),
+) -> Job | None:
+    """Keep the mapping and options of an import; for a dry run or an import (RUN_ACTIONS) start
+    its job, enqueued on commit. The row is locked, so that a double submit starts one job and
+    the second is told that a run is still going (ImportStillRunning)."""
+    record = HouseholdImport.objects.select_for_update().get(pk=record.pk)
+    record.mapping, record.sheet, record.clear_empty = mapping, sheet, clear_empty
+    if action not in RUN_ACTIONS:
+        record.save(update_fields=["mapping", "sheet", "clear_empty"])
+        return None
+    if any(job and not job.is_finished for job in (record.dry_run_job, record.import_job)):
+        raise ImportStillRunning
+    job = job_start(
+        kind="households.import",
+        user=user,
+        params={
+            "import_id": record.pk,
+            "dry_run": action == "dry_run",
+            "valid_only": action == "import_valid",
+            # The kinds of held change the user ticked to apply anyway.
+            "accept": [kind for kind in accept if kind in KINDS],
+        },
+    )
+    if action == "dry_run":
+        record.dry_run_job = job
+    else:
+        record.import_job = job
+    record.save()
+    return job

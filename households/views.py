@@ -21,16 +21,17 @@ from tkpk.pagination import page_without_count
 from .exporting import FORMATS, ExportTooLarge, export_households, export_is_within_limit
 from .forms import HouseholdForm, ImportMappingForm, ImportUploadForm, MemberFormSet, NikCheckForm
 from .identity import MESSAGES, message_for
-from .importing.changes import CHANGE_KINDS, HELD_LABELS, KINDS
+from .importing.changes import CHANGE_KINDS, HELD_LABELS
 from .importing.reader import FileProblem, open_table
-from .importing.rows import detect_mapping
-from .importing.service import embedded_size_problem
 from .models import Household, HouseholdImport, Person
 from .privacy import age_in_years, kk_shown, nik_shown, sees_full_identity
 from .selectors import household_detail, household_history, household_list
 from .services import (
+    ImportStillRunning,
     NikCheckLimitReached,
     household_create,
+    household_import_create,
+    household_import_start,
     household_update,
     nik_check,
     nik_checks_left,
@@ -309,14 +310,12 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 {"form": form, "recent": recent},
                 status=400,
             )
-        upload = form.cleaned_data["file"]
         try:
-            table = open_table(upload, name=upload.name)
-            header, file_format, sheet = table.header, table.file_format, table.sheet
-            table.close()
-            problem = embedded_size_problem(table.estimated_rows)
-            if problem:
-                raise FileProblem(problem)
+            record = household_import_create(
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                source=form.cleaned_data["source"],
+            )
         except FileProblem as exc:
             form.add_error("file", str(exc))
             return render(
@@ -325,17 +324,6 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 {"form": form, "recent": recent},
                 status=400,
             )
-        upload.seek(0)
-        record = HouseholdImport(
-            original_name=upload.name[:255],
-            file_format=file_format,
-            sheet=sheet,
-            source=form.cleaned_data["source"],
-            uploaded_by=request.user,
-            mapping={k: v for k, v in detect_mapping(header).items()},
-        )
-        record.file.save(upload.name, upload, save=False)
-        record.save()
         return redirect("households:import_detail", pk=record.pk)
 
 
@@ -417,34 +405,18 @@ class ImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
         form = ImportMappingForm(request.POST, header=header, sheets=sheets)
         if not form.is_valid():
             return self.render_page(request, record, form, status=400)
-        record.mapping = form.mapping()
-        record.sheet = form.cleaned_data.get("sheet", record.sheet)
-        record.clear_empty = form.cleaned_data["clear_empty"]
-        action = request.POST.get("action")
-        if action not in ("dry_run", "import", "import_valid"):
-            record.save(update_fields=["mapping", "sheet"])
-            return redirect("households:import_detail", pk=record.pk)
-        running = [j for j in (record.dry_run_job, record.import_job) if j and not j.is_finished]
-        if running:
-            messages.warning(request, _("A run of this file is still going; wait for it to end."))
-            return redirect("households:import_detail", pk=record.pk)
-        with transaction.atomic():
-            job = job_start(
-                kind="households.import",
+        try:
+            household_import_start(
                 user=request.user,
-                params={
-                    "import_id": record.pk,
-                    "dry_run": action == "dry_run",
-                    "valid_only": action == "import_valid",
-                    # The kinds of held change the user ticked to apply anyway.
-                    "accept": [k for k in request.POST.getlist("accept") if k in KINDS],
-                },
+                record=record,
+                mapping=form.mapping(),
+                sheet=form.cleaned_data.get("sheet", record.sheet),
+                clear_empty=form.cleaned_data["clear_empty"],
+                action=request.POST.get("action", ""),
+                accept=request.POST.getlist("accept"),
             )
-            if action == "dry_run":
-                record.dry_run_job = job
-            else:
-                record.import_job = job
-            record.save()
+        except ImportStillRunning:
+            messages.warning(request, _("A run of this file is still going; wait for it to end."))
         return redirect("households:import_detail", pk=record.pk)
 
 

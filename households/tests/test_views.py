@@ -264,3 +264,23 @@ def test_element_ids_stay_plain_numbers_for_big_primary_keys(client, cast, hsu):
     client.force_login(cast.secretariat)
     page = client.get(reverse("households:household_detail", args=[household.pk])).content
     assert b'id="nik-1234567"' in page and b'hx-target="#nik-1234567"' in page
+
+
+def test_saving_the_mapping_keeps_the_empty_cells_option_and_a_double_submit_starts_one_job(
+    client, cast, hsu, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast.secretariat)
+    upload = io.BytesIO(csv_bytes(family_rows()))
+    upload.name = "keluarga.csv"
+    url = client.post(reverse("households:import"), {"file": upload, "source": "dtks"}).url
+    record = HouseholdImport.objects.get()
+    data = {f"map_{k}": str(v) for k, v in record.mapping.items()}
+    client.post(url, {**data, "clear_empty": "on", "action": "save"})
+    record.refresh_from_db()
+    assert record.clear_empty is True
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(url, {**data, "action": "dry_run"})
+        second = client.post(url, {**data, "action": "dry_run"}, follow=True)
+    assert Job.objects.filter(kind="households.import").count() == 1
+    assert "masih berjalan" in second.content.decode()
