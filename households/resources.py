@@ -79,23 +79,11 @@ class RestrictedPersonExportResource(PersonExportResource):
 
     class Meta:
         model = Person
+        # The full export's columns: the age where the birth date was, no mother's name.
         fields = export_order = [
-            "iddtks",
-            "kecamatan",
-            "kode_desa",
-            "desa_kelurahan",
-            "alamat",
-            "dusun",
-            "rt",
-            "rw",
-            "nomor_kk",
-            "nomor_nik",
-            "nama",
-            "umur",
-            "tempat_lahir",
-            "jenis_kelamin",
-            "hubungan_keluarga",
-            "desil",
+            "umur" if name == "tanggal_lahir" else name
+            for name in PersonExportResource.Meta.fields
+            if name != "nama_ibu_kandung"
         ]
 
     def dehydrate_nomor_nik(self, person):
