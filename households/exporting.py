@@ -8,12 +8,16 @@ import io
 import tempfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tkpk.audit import audit_record
 from tkpk.choices import AuditAction
+from tkpk.downloads import Download
+from tkpk.jobs import job_start
+from tkpk.models import Job
 from tkpk.spreadsheets import formula_safe
 
 from .models import Person
@@ -48,6 +52,26 @@ def export_is_within_limit(*, user, households) -> bool:
     if limit is None:
         return True
     return not Person.objects.filter(household__in=households)[limit : limit + 1].exists()
+
+
+def household_export(*, user, filters: dict, file_format: str, request=None) -> Job | Download:
+    """Export the people of the filtered families: a list of up to HOUSEHOLD_EXPORT_INLINE_ROWS
+    people is written now (a Download), a bigger one by a background job (the Job). More people
+    than the role may export is refused with a ValidationError that says how to narrow it."""
+    households = household_list(user=user, filters=filters).qs.values("pk")
+    if not export_is_within_limit(user=user, households=households):
+        raise ValidationError(ExportTooLarge(export_limit(user)).message)
+    limit = settings.HOUSEHOLD_EXPORT_INLINE_ROWS
+    if Person.objects.filter(household__in=households)[limit : limit + 1].exists():
+        return job_start(
+            kind="households.export",
+            user=user,
+            params={"filters": filters, "format": file_format},
+        )
+    name, file, _rows = export_households(
+        user=user, filters=filters, file_format=file_format, request=request
+    )
+    return Download(handle=file, name=name)
 
 
 def export_households(

@@ -22,11 +22,7 @@ def _districts(request):
 
 
 def _villages(request):
-    queryset = Region.objects.filter(level=4).within(settings.HOME_REGION_CODE)
-    district = request.GET.get("kecamatan") if request is not None else None
-    if district and district.isdigit():
-        queryset = queryset.filter(parent_id=district)
-    return queryset.order_by("name")
+    return Region.objects.filter(level=4).within(settings.HOME_REGION_CODE).order_by("name")
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -58,8 +54,12 @@ class HouseholdFilter(django_filters.FilterSet):
         model = Household
         fields = ["q", "kecamatan", "desa", "decile", "source", "status", "has_problems"]
 
-    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
+    def __init__(self, data=None, queryset=None, *, user, prefix=None):
+        super().__init__(data, queryset, prefix=prefix)
+        district = (self.data.get("kecamatan") or "").strip()
+        if district.isdigit():
+            # The villages offered are those of the chosen district.
+            self.filters["desa"].queryset = _villages(None).filter(parent_id=district)
         self.full_identity = sees_full_identity(user)
         #: Why a search was refused (a number searched by a role that may not), for the page.
         self.refusal: str = ""

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from tkpk.forms import BootstrapMixin
+from tkpk.forms import BootstrapMixin, ServiceModelForm
 from tkpk.models import Region
 
 from .choices import DataSource
@@ -16,7 +16,7 @@ from .privacy import nik_shown, sees_full_identity
 from .services import nik_owner
 
 
-class HouseholdForm(BootstrapMixin, forms.ModelForm):
+class HouseholdForm(ServiceModelForm):
     class Meta:
         model = Household
         fields = [
@@ -132,6 +132,54 @@ MemberFormSet = inlineformset_factory(
     extra=1,
     can_delete=False,
 )
+
+
+class FamilyForm:
+    """A family and its members, entered on one page and saved together by household_save.
+
+    ``household`` is the family form, ``members`` the members' formset; errors of the service
+    land on the family form (its fields, or above it)."""
+
+    def __init__(self, data=None, files=None, *, household=None, user, request):
+        self.household = HouseholdForm(data, instance=household)
+        self.members = MemberFormSet(
+            data,
+            instance=household,
+            prefix="members",
+            # The forms check NIKs as this user (lookups are audited).
+            form_kwargs={"user": user, "request": request},
+        )
+        self.fields = self.household.fields
+
+    def is_valid(self) -> bool:
+        household_valid = self.household.is_valid()
+        return self.members.is_valid() and household_valid
+
+    def add_error(self, field, error) -> None:
+        self.household.add_error(field, error)
+
+    def service_data(self) -> dict:
+        return self.household.service_data()
+
+    def member_changes(self) -> list[tuple[Person | None, dict]]:
+        """(stored person or None, the values entered) for every member form that changed."""
+        changes = []
+        for form in self.members.forms:
+            if not form.has_changed():
+                continue
+            values = {
+                name: form.cleaned_data.get(name)
+                for name in form.fields
+                if name not in ("id", "household")
+            }
+            values["temporary_number"] = form.cleaned_data.get("temporary_number")
+            changes.append((form.instance if form.instance.pk else None, values))
+        return changes
+
+    def nik_warnings(self) -> list[str]:
+        return sorted(
+            {w for form in self.members.forms if form.has_changed() for w in form.nik_warnings}
+        )
 
 
 class ImportUploadForm(BootstrapMixin, forms.Form):

@@ -8,6 +8,7 @@ instead, never mixed with real NIKs.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DECILE_CHOICES, DataSource, HouseholdStatus, PersonStatus, Relation, Sex
@@ -80,6 +81,9 @@ class Household(models.Model):
 
     def __str__(self):
         return self.kk_number
+
+    def get_absolute_url(self):
+        return reverse("households:household_detail", kwargs={"pk": self.pk})
 
     @property
     def head(self):
@@ -211,3 +215,6 @@ class HouseholdImport(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("households:import_detail", kwargs={"pk": self.pk})

@@ -4,18 +4,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy
 
 from tkpk.models import AuditEvent
 
 from .choices import Relation
 from .filters import HouseholdFilter
-from .models import Household, Person
-from .privacy import sees_full_identity
+from .identity import MESSAGES, message_for
+from .importing.changes import CHANGE_KINDS
+from .importing.reader import open_table
+from .models import Household, HouseholdImport, Person
+from .privacy import age_in_years, kk_shown, nik_shown, sees_full_identity
 
 HISTORY_ROWS = 50
 
 
-def household_list(*, user, filters: dict | None = None, request=None) -> HouseholdFilter:
+def household_list(*, user, filters: dict | None = None) -> HouseholdFilter:
     """The households the user may see, filtered; rows carry the head's name and member count.
     Returns the bound FilterSet (`.qs`)."""
     head = Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
@@ -34,7 +38,7 @@ def household_list(*, user, filters: dict | None = None, request=None) -> Househ
         )
         .order_by("kk_number")
     )
-    return HouseholdFilter(filters or {}, queryset=queryset, user=user, request=request)
+    return HouseholdFilter(filters or {}, queryset=queryset, user=user)
 
 
 def household_detail(*, user, pk: int) -> QuerySet[Household]:
@@ -116,3 +120,65 @@ def _field_label(model, name: str) -> str:
         return model._meta.get_field(name).verbose_name
     except FieldDoesNotExist:
         return name
+
+
+def household_members(*, user, household: Household) -> list[dict]:
+    """The members of a family as this user may see them: the NIK masked for the role, the age
+    instead of the birth date, and the NIK warnings (which tell of the NIK's date and sex) only
+    for the roles that see the NIK itself."""
+    full_identity = sees_full_identity(user)
+    return [
+        {
+            "person": person,
+            "nik": nik_shown(person.identity_number, full_identity=full_identity),
+            "age": age_in_years(person.birth_date),
+            "warnings": [message_for(c) for c in person.warnings if c in MESSAGES]
+            if full_identity
+            else [],
+        }
+        for person in household.members.all()
+    ]
+
+
+PREVIEW_ROWS = 10
+
+
+def import_preview(*, record: HouseholdImport, sheet: str | None = None) -> tuple[list, list, list]:
+    """The header, the sheets and the first rows of an uploaded file, for its mapping page.
+    Raises FileProblem when the file cannot be read."""
+    with record.file.open("rb") as handle:
+        table = open_table(handle, name=record.original_name, sheet=sheet or record.sheet)
+        rows = []
+        for cells in table.rows:
+            rows.append(["" if c is None else c for c in cells])
+            if len(rows) >= PREVIEW_ROWS:
+                break
+        header, sheets = table.header, table.sheets
+        table.close()
+    return header, sheets, rows
+
+
+def import_review(*, user, record: HouseholdImport) -> dict | None:
+    """The last dry run's findings, as this user may see them (NIKs masked as on every page)."""
+    review = record.review or {}
+    if not review:
+        return None
+    full_identity = sees_full_identity(user)
+    labels = {
+        **{f.name: f.verbose_name for f in Person._meta.fields},
+        **{f.name: f.verbose_name for f in Household._meta.fields},
+        "household": gettext_lazy("family (No. KK)"),
+    }
+    rows = [
+        {
+            "kind": change["kind"],
+            "kind_label": CHANGE_KINDS.get(change["kind"], change["kind"]),
+            "kk": kk_shown(change["kk"], full_identity=full_identity),
+            "nik": nik_shown(change["number"], full_identity=full_identity),
+            "field": labels.get(change["field"], change["field"]),
+            "old": change["old"],
+            "new": change["new"],
+        }
+        for change in review.get("preview", [])
+    ]
+    return {**review, "rows": rows}

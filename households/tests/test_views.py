@@ -147,7 +147,7 @@ def test_a_wrong_nik_in_the_form_gets_an_indonesian_message_and_saves_nothing(cl
     client.force_login(cast.secretariat)
     url = reverse("households:household_edit", args=[family.pk])
     response = client.post(url, _edit_data(family, **{"members-1-nik": "6308014504870000"}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     # The serial-zero message of households.identity, in Indonesian (the wrong NIK itself is
     # echoed back in the field, so "0000" alone proves nothing).
     assert "Nomor urut (digit 13-16) tidak boleh 0000." in response.content.decode()
