@@ -190,8 +190,32 @@ class Cleaned:
     changed: bool = False
 
 
+class RegionCodes:
+    """The dotted region codes (as `Region.code`) that a NIK or No. KK carries in digits 1-6,
+    and the village of a temporary number; None where the number has none."""
+
+    __slots__ = ()
+
+    @property
+    def province_code(self) -> str | None:
+        return _region_code(self.number, self.temporary, 1)
+
+    @property
+    def regency_code(self) -> str | None:
+        return _region_code(self.number, self.temporary, 2)
+
+    @property
+    def district_code(self) -> str | None:
+        return _region_code(self.number, self.temporary, 3)
+
+    @property
+    def village_code(self) -> str | None:
+        """The village of a temporary number (`"63.08.01.2001"`); None for a real number."""
+        return _region_code(self.number, self.temporary, 4)
+
+
 @dataclass(slots=True, frozen=True)
-class NikResult:
+class NikResult(RegionCodes):
     """What a NIK says and what is wrong with it. `nik` is the cleaned 16 digits (also for a
     temporary number), or the cleaned digits of another length, or None when no digits could be
     read. Region codes are dotted like `Region.code` (`"63.08.01"`)."""
@@ -210,25 +234,12 @@ class NikResult:
     cleaned: bool = False
 
     @property
-    def province_code(self) -> str | None:
-        return _region_code(self.nik, self.temporary, 1)
-
-    @property
-    def regency_code(self) -> str | None:
-        return _region_code(self.nik, self.temporary, 2)
-
-    @property
-    def district_code(self) -> str | None:
-        return _region_code(self.nik, self.temporary, 3)
-
-    @property
-    def village_code(self) -> str | None:
-        """The village of a temporary number (`"63.08.01.2001"`); None for a NIK."""
-        return _region_code(self.nik, self.temporary, 4)
+    def number(self) -> str | None:
+        return self.nik
 
 
 @dataclass(slots=True, frozen=True)
-class KkResult:
+class KkResult(RegionCodes):
     """What a No. KK says and what is wrong with it; `kk` as `NikResult.nik`."""
 
     kk: str | None
@@ -243,20 +254,8 @@ class KkResult:
     cleaned: bool = False
 
     @property
-    def province_code(self) -> str | None:
-        return _region_code(self.kk, self.temporary, 1)
-
-    @property
-    def regency_code(self) -> str | None:
-        return _region_code(self.kk, self.temporary, 2)
-
-    @property
-    def district_code(self) -> str | None:
-        return _region_code(self.kk, self.temporary, 3)
-
-    @property
-    def village_code(self) -> str | None:
-        return _region_code(self.kk, self.temporary, 4)
+    def number(self) -> str | None:
+        return self.kk
 
 
 def _region_code(number: str | None, temporary: bool, level: int) -> str | None:

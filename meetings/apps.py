@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
         from tkpk import menu, slots
         from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
 
+        from . import tasks  # noqa: F401 - registers the tasks that the services enqueue by name
         from .selectors import action_summary
 
         def summary(request):
@@ -52,6 +53,14 @@ class MeetingsConfig(AppConfig):
             template="meetings/_home_panel.html",
             context=summary,
             roles=[ADMIN, SECRETARIAT, BAPPEDA],
+            order=20,
+        )
+        slots.register(
+            "agency_detail",
+            key="meetings-actions",
+            url_name="meetings:agency_actions_panel",
+            url_kwargs=lambda agency: {"pk": agency.pk},
+            permission="meetings.view_followupaction",
             order=20,
         )
         slots.register(

@@ -5,12 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tkpk.forms import BootstrapMixin
+from tkpk.forms import BootstrapMixin, ServiceModelForm
 from tkpk.models import Agency
 
 from .choices import AttachmentKind
 from .files import allowed_types_label, check_upload, max_upload_bytes
 from .models import Attendance, FollowUpAction, Meeting
+from .services.actions import ACTION_FIELDS
+from .services.meetings import ATTENDANCE_FIELDS, MEETING_FIELDS
 
 
 def _agencies():
@@ -24,7 +26,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class MeetingForm(BootstrapMixin, forms.ModelForm):
+class MeetingForm(ServiceModelForm):
     """Plan or change a meeting and choose the agencies to invite."""
 
     starts_at = forms.DateTimeField(
@@ -44,16 +46,7 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "starts_at",
-            "duration_minutes",
-            "place",
-            "chair",
-            "agenda",
-            "status",
-        ]
+        fields = MEETING_FIELDS
         widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -64,11 +57,8 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
         self.fields["status"].help_text = _(
             "Choose Held to record a meeting that has already taken place."
         )
-        if self.instance.pk:
-            invited.initial = list(self.instance.invitations.values_list("agency_id", flat=True))
-
-    def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        if self.stored is not None:
+            invited.initial = list(self.stored.invitations.values_list("agency_id", flat=True))
 
 
 class MinutesForm(BootstrapMixin, forms.Form):
@@ -84,10 +74,10 @@ class MinutesForm(BootstrapMixin, forms.Form):
     mark_held = forms.BooleanField(label=_("The meeting took place"), required=False)
 
 
-class AttendanceForm(BootstrapMixin, forms.ModelForm):
+class AttendanceForm(ServiceModelForm):
     class Meta:
         model = Attendance
-        fields = ["agency", "name", "position", "present"]
+        fields = ATTENDANCE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,22 +114,22 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         self.fields["file"].help_text = _upload_help()
 
 
-class ActionForm(BootstrapMixin, forms.ModelForm):
+class ActionForm(ServiceModelForm):
     """Give or change a follow-up action. `version` is the version the user started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = FollowUpAction
-        fields = ["description", "responsible_agency", "person_in_charge", "due_date", "priority"]
+        fields = ACTION_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
         self.fields["responsible_agency"].queryset = _agencies()
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.stored is not None and not self.is_bound:
+            self.initial["version"] = self.stored.version
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
@@ -147,9 +137,6 @@ class ActionForm(BootstrapMixin, forms.ModelForm):
         if due and due < held_on:
             raise ValidationError(_("The due date cannot be before the meeting."))
         return due
-
-    def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class ProgressForm(BootstrapMixin, forms.Form):

@@ -27,6 +27,13 @@ READ_ALL_ROLES = (ADMIN, SECRETARIAT, BAPPEDA)
 FILES_PERMISSION = "meetings.view_attachment"
 
 
+def _related_model(model, name: str):
+    """The model at the other end of a relation of `model` (forward or reverse): the querysets
+    reach the other models through the relations, so that models.py and querysets.py do not
+    import each other."""
+    return model._meta.get_field(name).related_model
+
+
 def _operator_agency_id(user) -> int | None:
     """The agency of an Operator SKPD, or None when the user is not one (or has no agency)."""
     if user_role(user) == OPERATOR and user.agency_id:
@@ -42,8 +49,8 @@ class MeetingQuerySet(models.QuerySet):
         agency_id = _operator_agency_id(user)
         if agency_id is None:
             return self.none()
-        from .models import FollowUpAction, Invitation
-
+        Invitation = _related_model(self.model, "invitations")  # noqa: N806
+        FollowUpAction = _related_model(self.model, "actions")  # noqa: N806
         invited = Invitation.objects.filter(meeting=OuterRef("pk"), agency_id=agency_id)
         given = FollowUpAction.objects.filter(
             meeting=OuterRef("pk"), responsible_agency_id=agency_id
@@ -56,8 +63,7 @@ class MeetingPartQuerySet(models.QuerySet):
     the view permission of their kind (meetings.view_attachment is FILES_PERMISSION)."""
 
     def for_user(self, user):
-        from .models import Meeting
-
+        Meeting = _related_model(self.model, "meeting")  # noqa: N806
         opts = self.model._meta
         if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             return self.none()
@@ -101,9 +107,8 @@ class FollowUpActionQuerySet(models.QuerySet):
 
 class ProgressUpdateQuerySet(models.QuerySet):
     def for_user(self, user):
-        from .models import FollowUpAction
-
-        return self.filter(action__in=FollowUpAction.objects.for_user(user).values("pk"))
+        actions = _related_model(self.model, "action").objects.for_user(user)
+        return self.filter(action__in=actions.values("pk"))
 
     def evidence_for_user(self, user):
         """The reports whose evidence file the user may download: reports with a file, on the

@@ -35,6 +35,7 @@ def meeting_list(*, user, filters: dict | None = None) -> MeetingFilter:
     """The meetings the user may read, filtered, with their action counts (use `.qs`)."""
     queryset = (
         Meeting.objects.for_user(user)
+        .select_related("created_by")
         .annotate(
             action_count=Count("actions", distinct=True),
             open_action_count=Count(
@@ -61,14 +62,17 @@ def action_queryset(*, user, today: date | None = None) -> QuerySet[FollowUpActi
     )
 
 
+LIST_ORDER = ("due_date", "priority", "id")
+
+
 def action_board(*, user, filters: dict | None = None) -> ActionFilter:
-    """The action board across meetings, filtered (use `.qs`)."""
-    return ActionFilter(filters or {}, queryset=action_queryset(user=user))
+    """The action board across meetings, filtered (use `.qs`), the soonest due first."""
+    return ActionFilter(filters or {}, queryset=action_queryset(user=user).order_by(*LIST_ORDER))
 
 
 def my_action_list(*, user, filters: dict | None = None) -> ActionFilter:
     """The actions given to the user's own agency (none without an agency)."""
-    queryset = action_queryset(user=user)
+    queryset = action_queryset(user=user).order_by(*LIST_ORDER)
     queryset = (
         queryset.filter(responsible_agency_id=user.agency_id) if user.agency_id else queryset.none()
     )
@@ -78,6 +82,16 @@ def my_action_list(*, user, filters: dict | None = None) -> ActionFilter:
 def meeting_actions(*, user, meeting: Meeting) -> QuerySet[FollowUpAction]:
     """The actions of one meeting that the user may read, in the order they were decided."""
     return action_queryset(user=user).filter(meeting=meeting).order_by("id")
+
+
+def minutes_document(*, user, meeting: Meeting) -> dict:
+    """What the printable and PDF minutes show: the meeting, who attended, its actions."""
+    return {
+        "meeting": meeting,
+        "attendance": meeting.attendance.select_related("agency"),
+        "actions": meeting_actions(user=user, meeting=meeting),
+        "printed_at": timezone.localtime(),
+    }
 
 
 def action_timeline(*, action: FollowUpAction) -> QuerySet[ProgressUpdate]:
@@ -125,6 +139,10 @@ def _figure_base(*, user, filters, today=None) -> QuerySet[FollowUpAction]:
     return queryset.exclude(status=ActionStatus.CANCELLED)
 
 
+def _percent(part: int, total: int) -> float | None:
+    return round(100 * part / total, 1) if total else None
+
+
 @dataclass(frozen=True)
 class AgencyActionFigures:
     """The follow-up record of one agency."""
@@ -143,13 +161,12 @@ class AgencyActionFigures:
     @property
     def completion_rate(self) -> float | None:
         """Verified actions as a percentage of all its (non-cancelled) actions."""
-        return round(100 * self.verified / self.total, 1) if self.total else None
+        return _percent(self.verified, self.total)
 
     @property
     def reported_done_rate(self) -> float | None:
         """Done (verified or awaiting verification) as a percentage of all its actions."""
-        done = self.verified + self.awaiting_verification
-        return round(100 * done / self.total, 1) if self.total else None
+        return _percent(self.verified + self.awaiting_verification, self.total)
 
 
 def action_figures_by_agency(
@@ -202,7 +219,7 @@ class ActionSummary:
     @property
     def completion_rate(self) -> float | None:
         """Verified actions as a percentage of all (non-cancelled) actions."""
-        return round(100 * self.verified / self.total, 1) if self.total else None
+        return _percent(self.verified, self.total)
 
 
 def action_summary(

@@ -29,6 +29,11 @@ urlpatterns = [
     path("<int:pk>/tindak-lanjut/", views.ActionAddView.as_view(), name="action_add"),
     path("tindak-lanjut/", views.ActionBoardView.as_view(), name="action_board"),
     path("tindak-lanjut/saya/", views.MyActionsView.as_view(), name="my_actions"),
+    path(
+        "tindak-lanjut/perangkat-daerah/<int:pk>/",
+        views.AgencyActionsPanelView.as_view(),
+        name="agency_actions_panel",
+    ),
     path("tindak-lanjut/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
     path("tindak-lanjut/<int:pk>/baris/", views.ActionRowView.as_view(), name="action_row"),
     path("tindak-lanjut/<int:pk>/ubah/", views.ActionUpdateView.as_view(), name="action_edit"),

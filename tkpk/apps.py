@@ -10,7 +10,10 @@ class TkpkConfig(AppConfig):
     verbose_name = _("TKPK core")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the login/logout audit receivers
+        from . import (
+            signals,  # noqa: F401 - connects the login/logout audit receivers
+            tasks,  # noqa: F401 - registers the tasks that tkpk.jobs enqueues by name
+        )
 
         # Each app registers its job kinds in job_handlers.py (see tkpk.jobs).
         autodiscover_modules("job_handlers")

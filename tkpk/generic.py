@@ -161,6 +161,9 @@ class ObjectFormView(ObjectMixin, ProtectedView):
     context_object_name = "object"
     form_context_name = "form"
     success_message = ""
+    #: Errors that refuse the step itself, not the input (an action in the wrong status): their
+    #: message is shown on the page the view redirects to, not on the form.
+    refused: tuple[type[Exception], ...] = ()
 
     def get_form_kwargs(self) -> dict:
         return {}
@@ -206,6 +209,9 @@ class ObjectFormView(ObjectMixin, ProtectedView):
             return self.form_invalid(form)
         try:
             result = self.save(form)
+        except self.refused as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect(self.get_success_url(self.object))
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -260,21 +266,21 @@ class ObjectActionView(ObjectMixin, ProtectedView):
 
 class ObjectDownloadView(ObjectMixin, ProtectedView):
     """A stored file of the URL's object. ``open_file(obj)`` calls the service that checks,
-    audits and opens it, returning a tkpk.downloads.Download; a DownloadGone it raises answers
-    404 with its reason (``gone(error)`` may say more)."""
+    audits and opens it, returning a tkpk.downloads.Download. A DownloadGone or ValidationError
+    it raises answers 404 with its reason, unless ``unavailable(error)`` says more."""
 
     def open_file(self, obj):
         raise NotImplementedError(f"{type(self).__name__}.open_file(obj) must call a service.")
 
-    def gone(self, error):
-        """A file that is no longer stored: 404 with the reason, unless the view says more."""
-        raise Http404(str(error))
+    def unavailable(self, error):
+        """A file that is no longer stored, or could not be made: 404 with the reason."""
+        raise Http404(" ".join(getattr(error, "messages", [str(error)])))
 
     def get(self, request, *args, **kwargs):
         try:
             download = self.open_file(self.object)
-        except DownloadGone as error:
-            return self.gone(error)
+        except (DownloadGone, ValidationError) as error:
+            return self.unavailable(error)
         response = FileResponse(download.handle, as_attachment=True, filename=download.name)
         if download.content_type:
             response["Content-Type"] = download.content_type

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
@@ -78,10 +79,11 @@ def job_start(*, kind: str, user=None, params: dict | None = None, input_file=No
 
 
 def _enqueue(job_id: int, kind: str) -> None:
-    from .tasks import run_job
-
+    # By name: tkpk.tasks imports this module, not the other way round.
     limit = _KINDS[kind].time_limit
-    run_job.apply_async(args=[job_id], soft_time_limit=limit, time_limit=limit + 60)
+    current_app.tasks["tkpk.tasks.run_job"].apply_async(
+        args=[job_id], soft_time_limit=limit, time_limit=limit + 60
+    )
 
 
 def job_progress(

@@ -113,6 +113,9 @@ class Agency(models.Model):
     def __str__(self):
         return self.short_name
 
+    def get_absolute_url(self):
+        return reverse("tkpk:agency_detail", kwargs={"pk": self.pk})
+
 
 class TkpkUserManager(UserManager.from_queryset(UserQuerySet)):
     """The auth manager with `for_user` scoping."""

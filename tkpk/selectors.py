@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from .filters import AgencyFilter, AuditEventFilter, JobFilter
-from .models import Agency, AuditEvent, Job, Region, RegionDataset
+from .models import Agency, AuditEvent, Job, Region, RegionDataset, User
 
 
 def audit_event_list(*, user, filters: dict | None = None) -> AuditEventFilter:
@@ -27,6 +27,16 @@ def agency_list(*, user, filters: dict | None = None) -> AgencyFilter:
     """The active agencies with their number of accounts, filtered. Returns the bound FilterSet."""
     queryset = Agency.objects.for_user(user).active().annotate(user_count=Count("users"))
     return AgencyFilter(filters or {}, queryset=queryset)
+
+
+def agency_accounts(*, user, agency: Agency) -> QuerySet[User]:
+    """The active accounts of an agency that the user may see (tkpk.querysets.UserQuerySet)."""
+    return (
+        User.objects.for_user(user)
+        .filter(agency=agency, is_active=True)
+        .prefetch_related("groups")
+        .order_by("username")
+    )
 
 
 def region_summary() -> dict:

@@ -16,8 +16,8 @@ loads on page load (hx-get, hx-trigger="load"), so the page never waits for the 
 A panel shows when the user holds ``permission`` (if given), one of ``roles`` (if given) and
 passes ``check(user)`` (if given); panels are ordered by ``order``, then by key.
 
-The slots: "home" (the role home pages, no arguments), "household_detail" (household=) and
-"meeting_detail" (meeting=).
+The slots: "home" (the role home pages, no arguments), "household_detail" (household=),
+"meeting_detail" (meeting=) and "agency_detail" (agency=).
 """
 
 from collections.abc import Callable, Iterable

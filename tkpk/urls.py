@@ -19,6 +19,7 @@ app_urls = (
         path("pekerjaan/<int:pk>/hasil/", views.JobResultView.as_view(), name="job_result"),
         path("wilayah/", views.RegionOverviewView.as_view(), name="region_overview"),
         path("perangkat-daerah/", views.AgencyListView.as_view(), name="agency_list"),
+        path("perangkat-daerah/<int:pk>/", views.AgencyDetailView.as_view(), name="agency_detail"),
     ],
     "tkpk",
 )

@@ -21,9 +21,10 @@ from .generic import (
     ProtectedView,
 )
 from .jobs import job_cancel, job_is_stale, job_result_open, jobs_fail_stale
-from .models import Job
+from .models import Agency, Job
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
 from .selectors import (
+    agency_accounts,
     agency_list,
     audit_event_list,
     job_list,
@@ -143,7 +144,7 @@ class JobResultView(ObjectDownloadView):
     def open_file(self, job):
         return job_result_open(user=self.request.user, job=job, request=self.request)
 
-    def gone(self, error):
+    def unavailable(self, error):
         """The job's page with the reason, for an old link or an open tab to a deleted file."""
         messages.warning(self.request, str(error))
         return render(self.request, "tkpk/job_detail.html", {"job": self.object}, status=410)
@@ -170,6 +171,20 @@ class AgencyListView(ObjectListView):
     template_name = "tkpk/agency_list.html"
     context_object_name = "agencies"
     paginate_by = 100
+
+
+class AgencyDetailView(ObjectView):
+    """One agency: what it is, its accounts (as far as the user may see them), and the panels
+    that apps put into the slot agency_detail (its follow-up actions, its programs)."""
+
+    permission_required = "tkpk.view_agency"
+    model = Agency
+    template_name = "tkpk/agency_detail.html"
+    context_object_name = "agency"
+
+    def get_context_data(self, **kwargs):
+        accounts = agency_accounts(user=self.request.user, agency=self.object)
+        return super().get_context_data(accounts=accounts, **kwargs)
 
 
 def healthz(request):

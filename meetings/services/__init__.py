@@ -16,6 +16,7 @@ from .actions import (
     action_verify,
     progress_post,
 )
+from .documents import attachment_open, evidence_open, minutes_pdf_export
 from .invitations import invitations_send
 from .meetings import (
     attachment_add,
@@ -45,13 +46,16 @@ __all__ = [
     "action_verify",
     "attachment_add",
     "attachment_delete",
+    "attachment_open",
     "attendance_add",
     "attendance_delete",
     "attendance_set_present",
+    "evidence_open",
     "invitations_send",
     "meeting_create",
     "meeting_minutes_update",
     "meeting_update",
+    "minutes_pdf_export",
     "notification_mark_read",
     "notifications_mark_all_read",
     "progress_post",

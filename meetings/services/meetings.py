@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,16 +29,16 @@ MEETING_FIELDS = [
     "agenda",
     "status",
 ]
+INVITATIONS_TASK = "meetings.tasks.send_meeting_invitations"
 # A change of these means the calendar event changed: invitees get the new revision.
 SCHEDULE_FIELDS = {"title", "starts_at", "duration_minutes", "place"}
 
 
 def _enqueue_invitations(meeting: Meeting) -> None:
-    """Send the invitations of this meeting from the worker, once the data is committed."""
-    from ..tasks import send_meeting_invitations
-
+    """Send the invitations of this meeting from the worker, once the data is committed. The task
+    is found by its name (meetings.tasks imports the services, not the other way round)."""
     meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_meeting_invitations.delay(meeting_id))
+    transaction.on_commit(lambda: current_app.tasks[INVITATIONS_TASK].delay(meeting_id))
 
 
 def _needs_sending(meeting: Meeting) -> bool:

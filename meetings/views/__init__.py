@@ -11,6 +11,7 @@ from .actions import (
     ActionRowView,
     ActionUpdateView,
     ActionVerifyView,
+    AgencyActionsPanelView,
     MyActionsView,
     ProgressAddView,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "ActionRowView",
     "ActionUpdateView",
     "ActionVerifyView",
+    "AgencyActionsPanelView",
     "AttachmentAddView",
     "AttachmentDeleteView",
     "AttachmentDownloadView",

@@ -2,20 +2,20 @@
 own page with its timeline, progress posts and the secretariat's verification."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+from tkpk.generic import ObjectFormView, ObjectListView, ObjectView
+from tkpk.models import Agency
 
 from ..forms import ActionForm, CommentForm, ProgressForm
+from ..models import FollowUpAction, Meeting
 from ..selectors import (
     action_board,
     action_summary,
-    action_timeline,
     agency_choices,
-    meeting_actions,
     my_action_list,
     unread_notifications,
 )
@@ -29,108 +29,171 @@ from ..services import (
     action_verify,
     progress_post,
 )
-from .base import (
-    PermissionView,
-    action_for,
-    add_service_errors,
-    meeting_for,
-    page_number,
-    querystring_without_page,
-)
+from .base import action_page, actions_section, meeting_page
+
+ACTION_RELATED = ("meeting", "responsible_agency", "updated_by", "verified_by")
 
 
-def _list_context(request, filterset, per_page):
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(queryset.order_by("due_date", "priority", "id"), per_page).get_page(
-        page_number(request)
-    )
-    return {
-        "filter": filterset,
-        "page_obj": page,
-        "actions": page.object_list,
-        "querystring": querystring_without_page(request),
-        "today": timezone.localdate(),
-    }
+class ActionListView(ObjectListView):
+    """A filtered list of actions, soonest due first, with their total."""
+
+    partial_template_name = "meetings/_action_table.html"
+    context_object_name = "actions"
+    count_up_to = 10_000
+
+    def get_extra_context(self, filterset, page, *, partial):
+        return {"today": timezone.localdate()}
 
 
-class ActionBoardView(PermissionView):
+class ActionBoardView(ActionListView):
     """Every action across meetings, filtered by agency, status, due dates and lateness."""
 
     permission_required = "meetings.view_board"
-    paginate_by = 50
+    selector = action_board
+    template_name = "meetings/action_board.html"
 
-    def get(self, request):
-        context = _list_context(
-            request, action_board(user=request.user, filters=request.GET), self.paginate_by
-        )
-        context["list_url"] = request.path
-        if context["filter"].is_valid():
-            context["summary"] = action_summary(user=request.user, filters=request.GET)
-        if request.htmx:
-            return render(request, "meetings/_action_table.html", context)
-        context["agency_choices"] = agency_choices()
-        return render(request, "meetings/action_board.html", context)
+    def get_extra_context(self, filterset, page, *, partial):
+        context = super().get_extra_context(filterset, page, partial=partial)
+        if filterset.is_valid():
+            context["summary"] = action_summary(user=self.request.user, filters=self.request.GET)
+        if not partial:
+            context["agency_choices"] = agency_choices()
+        return context
 
 
-class MyActionsView(PermissionView):
+class MyActionsView(ActionListView):
     """The actions given to the user's agency, and their unread notifications."""
 
     permission_required = "meetings.view_followupaction"
-    paginate_by = 50
+    selector = my_action_list
+    template_name = "meetings/my_actions.html"
 
-    def get(self, request):
-        filterset = my_action_list(user=request.user, filters=request.GET)
-        context = _list_context(request, filterset, self.paginate_by)
-        context["list_url"] = request.path
+    def get_extra_context(self, filterset, page, *, partial):
+        context = super().get_extra_context(filterset, page, partial=partial)
         context["hide_agency"] = True
-        if request.htmx:
-            return render(request, "meetings/_action_table.html", context)
-        context["notifications"] = unread_notifications(user=request.user)
-        return render(request, "meetings/my_actions.html", context)
+        if not partial:
+            context["notifications"] = unread_notifications(user=self.request.user)
+        return context
 
 
-def _actions_section(request, meeting, form=None):
-    context = {
-        "meeting": meeting,
-        "actions": meeting_actions(user=request.user, meeting=meeting),
-        "action_form": form or ActionForm(meeting=meeting),
-        "today": timezone.localdate(),
-    }
-    return render(request, "meetings/_actions.html", context)
-
-
-class ActionAddView(PermissionView):
+class ActionAddView(ObjectFormView):
     """Add a decision of the meeting as an action; htmx gets the actions section back with a
     fresh form (or the form with its errors), so the page does not reload."""
 
     permission_required = "meetings.add_followupaction"
+    http_method_names = ["post"]
+    model = Meeting
+    form_class = ActionForm
+    template_name = "meetings/meeting_detail.html"
+    partial_template_name = "meetings/_actions.html"
+    success_message = _("Follow-up action added.")
 
-    def post(self, request, pk):
-        meeting = meeting_for(request, pk)
-        form = ActionForm(request.POST, meeting=meeting)
-        if form.is_valid():
-            try:
-                action_create(
-                    user=request.user, meeting=meeting, request=request, **form.service_data()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if not request.htmx:
-                    messages.success(request, _("Follow-up action added."))
-                    return redirect(f"{meeting.get_absolute_url()}#actions")
-                return _actions_section(request, meeting)
-        return _actions_section(request, meeting, form)
+    def get_form_kwargs(self):
+        return {"meeting": self.object}
+
+    def get_context_data(self, form):
+        if self.request.htmx:
+            return actions_section(self.request, self.object, form)
+        return meeting_page(self.request, self.object, action_form=form)
+
+    def save(self, form):
+        return action_create(
+            user=self.request.user, meeting=self.object, request=self.request, **form.service_data()
+        )
+
+    def get_success_url(self, action):
+        return f"{self.object.get_absolute_url()}#actions"
+
+    def htmx_success(self, action):
+        context = actions_section(self.request, self.object)
+        return render(self.request, self.partial_template_name, context)
 
 
-class ActionRowView(PermissionView):
+class AgencyActionsPanelView(ObjectView):
+    """The agency page's panel (slot agency_detail, loaded by htmx): the follow-up actions given
+    to the agency, as far as the user may read them."""
+
+    permission_required = "meetings.view_followupaction"
+    model = Agency
+    template_name = "meetings/_agency_actions_panel.html"
+    context_object_name = "agency"
+
+    def get_context_data(self, **kwargs):
+        filters = {"agency": str(self.object.pk)}
+        summary = action_summary(user=self.request.user, filters=filters)
+        return super().get_context_data(actions=summary, **kwargs)
+
+
+class ActionRowView(ObjectView):
     """One action as a row of the meeting's table (htmx: cancelling an inline edit)."""
 
     permission_required = "meetings.view_followupaction"
+    model = FollowUpAction
+    select_related = ACTION_RELATED
+    template_name = "meetings/_action_row.html"
+    context_object_name = "action"
 
-    def get(self, request, pk):
-        context = {"action": action_for(request, pk), "today": timezone.localdate()}
-        return render(request, "meetings/_action_row.html", context)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class ActionUpdateView(ObjectFormView):
+    """Change an action (inline on the meeting page with htmx, or as a page). An edit started
+    before someone else's save is refused (409), and the user's input stays in the form beside
+    the values saved meanwhile."""
+
+    permission_required = "meetings.change_followupaction"
+    model = FollowUpAction
+    select_related = ACTION_RELATED
+    form_class = ActionForm
+    template_name = "meetings/action_form.html"
+    partial_template_name = "meetings/_action_row_form.html"
+    context_object_name = "action"
+    success_message = _("Follow-up action saved.")
+
+    def get_form_kwargs(self):
+        action = self.object
+        # Element ids unique beside the add form on the same page.
+        return {
+            "instance": action,
+            "meeting": action.meeting,
+            "auto_id": f"id_action{action.pk}_%s",
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+    def save(self, form):
+        try:
+            return action_update(
+                user=self.request.user,
+                action=self.object,
+                data=form.service_data(),
+                expected_version=form.cleaned_data["version"] or self.object.version,
+                request=self.request,
+            )
+        except ActionConflict as conflict:
+            self.conflict = conflict
+            raise ValidationError(str(conflict)) from None
+
+    def form_invalid(self, form):
+        conflict = getattr(self, "conflict", None)
+        if conflict is None:
+            return super().form_invalid(form)
+        # The form again with the saved version, so that saving once more keeps the user's input.
+        current = conflict.current
+        data = self.request.POST.copy()
+        data["version"] = str(current.version)
+        form = self.get_form(data)
+        form.is_valid()
+        form.add_error(None, str(conflict))
+        context = {"conflict": current, "conflict_rows": _conflict_rows(form, current)}
+        context["action"] = current
+        return self.render_form(form, status=200 if self.request.htmx else 409, **context)
+
+    def htmx_success(self, action):
+        context = {"action": action, "today": timezone.localdate(), "saved": True}
+        return render(self.request, "meetings/_action_row.html", context)
 
 
 def _conflict_rows(form, current):
@@ -143,205 +206,105 @@ def _conflict_rows(form, current):
     return rows
 
 
-def _auto_id(action) -> str:
-    """Element ids of an inline edit row, unique beside the add form on the same page."""
-    return f"id_action{action.pk}_%s"
+class ActionFormView(ObjectFormView):
+    """A form posted from the action page; with errors, the page is shown again around it."""
+
+    http_method_names = ["post"]
+    model = FollowUpAction
+    select_related = ACTION_RELATED
+    template_name = "meetings/action_detail.html"
+    form_name = ""
+
+    def get_context_data(self, form):
+        self.object.refresh_from_db()  # a refused service call may have touched it
+        return action_page(self.request, self.object, **{self.form_name: form})
 
 
-class ActionUpdateView(PermissionView):
-    """Change an action (inline on the meeting page with htmx, or as a page). An edit started
-    before someone else's save is refused, and the user's input stays in the form."""
-
-    permission_required = "meetings.change_followupaction"
-
-    def _render(self, request, action, form, conflict=None, status=200):
-        context = {
-            "action": action,
-            "form": form,
-            "conflict": conflict,
-            "conflict_rows": _conflict_rows(form, conflict) if conflict else [],
-            "today": timezone.localdate(),
-        }
-        if request.htmx:
-            return render(request, "meetings/_action_row_form.html", context)
-        return render(request, "meetings/action_form.html", context, status=status)
-
-    def get(self, request, pk):
-        action = action_for(request, pk)
-        form = ActionForm(instance=action, meeting=action.meeting, auto_id=_auto_id(action))
-        return self._render(request, action, form)
-
-    def post(self, request, pk):
-        action = action_for(request, pk)
-        form = ActionForm(
-            request.POST,
-            instance=action_for(request, pk),
-            meeting=action.meeting,
-            auto_id=_auto_id(action),
-        )
-        if not form.is_valid():
-            return self._render(request, action, form, status=400)
-        try:
-            action = action_update(
-                user=request.user,
-                action=action,
-                data=form.service_data(),
-                expected_version=form.cleaned_data["version"] or action.version,
-                request=request,
-            )
-        except ActionConflict as conflict:
-            current = conflict.current
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = ActionForm(
-                data,
-                instance=action_for(request, pk),
-                meeting=current.meeting,
-                auto_id=_auto_id(action),
-            )
-            form.is_valid()
-            form.add_error(None, str(conflict))
-            return self._render(request, current, form, conflict=current, status=409)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self._render(request, action, form, status=400)
-        if request.htmx:
-            context = {"action": action, "today": timezone.localdate(), "saved": True}
-            return render(request, "meetings/_action_row.html", context)
-        messages.success(request, _("Follow-up action saved."))
-        return redirect(action)
-
-
-def _detail_context(request, action, **forms):
-    user = request.user
-    context = {
-        "action": action,
-        "timeline": action_timeline(action=action),
-        "today": timezone.localdate(),
-    }
-    if user.has_perm("meetings.post_progress") and action.is_open:
-        context["progress_form"] = forms.get("progress_form") or ProgressForm(
-            initial={"percent": action.percent}
-        )
-    if user.has_perm("meetings.verify_followupaction"):
-        for name in ("verify_form", "reopen_form", "cancel_form"):
-            context[name] = forms.get(name) or CommentForm(
-                prefix=name.split("_")[0], required=name != "verify_form"
-            )
-    return context
-
-
-class ActionDetailView(PermissionView):
+class ActionDetailView(ObjectView):
     """One action with its timeline; the responsible agency posts progress here and the
     secretariat verifies, reopens or cancels it."""
 
     permission_required = "meetings.view_followupaction"
+    model = FollowUpAction
+    select_related = ACTION_RELATED
+    template_name = "meetings/action_detail.html"
 
-    def get(self, request, pk):
-        action = action_for(request, pk)
-        return render(request, "meetings/action_detail.html", _detail_context(request, action))
+    def get_context_data(self, **kwargs):
+        return action_page(self.request, self.object)
 
 
-class ProgressAddView(PermissionView):
+class ProgressAddView(ActionFormView):
     """Post progress (with optional evidence) on an action of one's own agency, or mark it done.
     Another agency's action answers 404."""
 
     permission_required = "meetings.post_progress"
     max_request_bytes = settings.MEETINGS_MAX_UPLOAD_BYTES + 1024 * 1024  # the file and the form
+    form_class = ProgressForm
+    form_name = "progress_form"
 
-    def post(self, request, pk):
-        action = action_for(request, pk)
-        form = ProgressForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                progress_post(
-                    user=request.user,
-                    action=action,
-                    text=form.cleaned_data["text"],
-                    percent=form.cleaned_data["percent"],
-                    on=form.cleaned_data["on"],
-                    evidence=form.cleaned_data["evidence"] or None,
-                    mark_done=form.cleaned_data["mark_done"],
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if form.cleaned_data["mark_done"]:
-                    messages.success(
-                        request, _("Marked done. The secretariat will verify the action.")
-                    )
-                else:
-                    messages.success(request, _("Progress saved."))
-                return redirect(action)
-        action.refresh_from_db()
-        context = _detail_context(request, action, progress_form=form)
-        return render(request, "meetings/action_detail.html", context, status=400)
+    def save(self, form):
+        data = form.cleaned_data
+        self.marked_done = data["mark_done"]
+        return progress_post(
+            user=self.request.user,
+            action=self.object,
+            text=data["text"],
+            percent=data["percent"],
+            on=data["on"],
+            evidence=data["evidence"] or None,
+            mark_done=data["mark_done"],
+            request=self.request,
+        )
+
+    def get_success_message(self, update):
+        if self.marked_done:
+            return _("Marked done. The secretariat will verify the action.")
+        return _("Progress saved.")
+
+    def get_success_url(self, update):
+        return self.object.get_absolute_url()
 
 
-class _TransitionView(PermissionView):
+class TransitionView(ActionFormView):
     """Verify, reopen or cancel an action with the secretariat's comment."""
 
     permission_required = "meetings.verify_followupaction"
-    prefix = ""
+    form_class = CommentForm
+    refused = (ActionStateError,)
     comment_required = True
-    success_message = ""
+    service = None
 
-    def service(self, **kwargs):
-        raise NotImplementedError
+    @property
+    def form_name(self):
+        return f"{self.prefix}_form"
 
-    def post(self, request, pk):
-        action = action_for(request, pk)
-        form = CommentForm(request.POST, prefix=self.prefix, required=self.comment_required)
-        if form.is_valid():
-            try:
-                self.service(
-                    user=request.user,
-                    action=action,
-                    comment=form.cleaned_data["comment"],
-                    request=request,
-                )
-            except ActionStateError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(action)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(action)
-        context = _detail_context(request, action, **{f"{self.prefix}_form": form})
-        return render(request, "meetings/action_detail.html", context, status=400)
+    def get_form_kwargs(self):
+        return {"prefix": self.prefix, "required": self.comment_required}
+
+    def save(self, form):
+        comment = form.cleaned_data["comment"]
+        return type(self).service(
+            user=self.request.user, action=self.object, comment=comment, request=self.request
+        )
+
+    def get_success_url(self, action):
+        return self.object.get_absolute_url()
 
 
-class ActionVerifyView(_TransitionView):
+class ActionVerifyView(TransitionView):
     prefix = "verify"
     comment_required = False
-
-    @property
-    def success_message(self):
-        return _("Action verified.")
-
-    def service(self, **kwargs):
-        return action_verify(**kwargs)
+    service = action_verify
+    success_message = _("Action verified.")
 
 
-class ActionReopenView(_TransitionView):
+class ActionReopenView(TransitionView):
     prefix = "reopen"
-
-    @property
-    def success_message(self):
-        return _("Action reopened and sent back to the agency.")
-
-    def service(self, **kwargs):
-        return action_reopen(**kwargs)
+    service = action_reopen
+    success_message = _("Action reopened and sent back to the agency.")
 
 
-class ActionCancelView(_TransitionView):
+class ActionCancelView(TransitionView):
     prefix = "cancel"
-
-    @property
-    def success_message(self):
-        return _("Action cancelled.")
-
-    def service(self, **kwargs):
-        return action_cancel(**kwargs)
+    service = action_cancel
+    success_message = _("Action cancelled.")

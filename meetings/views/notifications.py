@@ -1,8 +1,9 @@
 """The user's in-app notifications (shown on the my-actions page)."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views import View
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from tkpk.generic import ObjectActionView, ProtectedView
 
 from ..models import Notification
 from ..selectors import unread_notifications
@@ -14,20 +15,24 @@ def _inbox(request):
     return render(request, "meetings/_notifications.html", context)
 
 
-class NotificationReadView(LoginRequiredMixin, View):
+class NotificationReadView(ObjectActionView):
     """Mark one notification read; another user's notification answers 404."""
 
-    def post(self, request, pk):
-        notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
-        notification_mark_read(user=request.user, notification=notification)
-        if request.htmx:
-            return _inbox(request)
-        return redirect("meetings:my_actions")
+    model = Notification
+
+    def act(self, notification):
+        return notification_mark_read(user=self.request.user, notification=notification)
+
+    def get_success_url(self, result):
+        return reverse("meetings:my_actions")
+
+    def htmx_success(self, result):
+        return _inbox(self.request)
 
 
-class NotificationReadAllView(LoginRequiredMixin, View):
+class NotificationReadAllView(ProtectedView):
+    http_method_names = ["post"]
+
     def post(self, request):
         notifications_mark_all_read(user=request.user)
-        if request.htmx:
-            return _inbox(request)
-        return redirect("meetings:my_actions")
+        return _inbox(request) if request.htmx else redirect("meetings:my_actions")
