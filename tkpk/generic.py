@@ -31,6 +31,7 @@ from django.utils.http import urlencode
 from django.views import View
 
 from .downloads import DownloadGone
+from .locking import EditConflict
 from .pagination import paginate
 
 
@@ -63,6 +64,25 @@ class ObjectMixin:
         if "pk" not in self.kwargs:
             return None
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+def conflict_rows(form, current) -> list[dict]:
+    """The fields of `form` whose typed value differs from the saved record's: name, label and
+    the saved value as the page shows it (a choice by its label)."""
+    rows = []
+    for name, typed in form.service_data().items():
+        saved = getattr(current, name)
+        if typed == saved:
+            continue
+        display = getattr(current, f"get_{name}_display", None)
+        rows.append(
+            {
+                "name": name,
+                "label": form.fields[name].label,
+                "saved": display() if display else saved,
+            }
+        )
+    return rows
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -148,7 +168,8 @@ class ObjectFormView(ObjectMixin, ProtectedView):
 
     GET shows ``form_class(**get_form_kwargs())``. POST binds it; when it is valid, ``save``
     runs and a ``ValidationError`` it raises lands on the form (on its field when it names
-    one); then ``success_message`` and a redirect to ``get_success_url(result)``, or for htmx
+    one), and an EditConflict (tkpk.locking) shows the user's input beside the saved values;
+    then ``success_message`` and a redirect to ``get_success_url(result)``, or for htmx
     ``htmx_success(result)``. An invalid form is shown again with status 400, through
     ``get_context_data(form=form)`` and ``template_name`` (``partial_template_name`` for htmx).
     The object of the URL (if any) is ``self.object``; a view whose form edits something else
@@ -212,6 +233,8 @@ class ObjectFormView(ObjectMixin, ProtectedView):
         except self.refused as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return redirect(self.get_success_url(self.object))
+        except EditConflict as conflict:
+            return self.form_conflict(conflict)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -220,6 +243,23 @@ class ObjectFormView(ObjectMixin, ProtectedView):
     def form_invalid(self, form):
         # htmx swaps only 2xx answers: its partial carries the errors with a 200.
         return self.render_form(form, status=200 if self.request.htmx else 400)
+
+    def form_conflict(self, conflict: EditConflict):
+        """Someone saved the record meanwhile (tkpk.locking): the user's input again, now bound
+        to the saved version so that saving once more keeps it, with the saved value beside
+        each field that differs (``conflict_rows``); 409 (htmx: 200, so that it is swapped)."""
+        current = conflict.current
+        data = self.request.POST.copy()
+        data["version"] = str(current.version)
+        form = self.get_form(data, self.request.FILES)
+        form.is_valid()
+        form.add_error(None, str(conflict))
+        context = {
+            "conflict": current,
+            "conflict_rows": conflict_rows(form, current),
+            self.context_object_name: current,
+        }
+        return self.render_form(form, status=200 if self.request.htmx else 409, **context)
 
     def form_valid(self, form, result):
         if self.request.htmx:

@@ -8,7 +8,6 @@ input beside the values saved meanwhile.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from datetime import date
 
@@ -16,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tkpk.audit import audit_record, audited_create, model_changes, snapshot
 from tkpk.choices import AuditAction
+from tkpk.locking import EditConflict, versioned_update
 from tkpk.models import Agency
 
 from ..choices import OPEN_STATUSES, ActionPriority, ActionStatus, MeetingStatus, UpdateKind
@@ -31,25 +31,18 @@ ACTION_FIELDS = ["description", "responsible_agency", "person_in_charge", "due_d
 STATE_FIELDS = ["status", "percent", "completed_on"]
 
 
-class ActionConflict(Exception):
+class ActionConflict(EditConflict):
     """Someone saved the action after this user opened it. `current` holds the saved action."""
 
-    def __init__(self, current: FollowUpAction):
-        self.current = current
-        super().__init__(conflict_message(current))
+    template = gettext_lazy(
+        "This action was changed by %(user)s at %(time)s while you were editing it. Your "
+        "changes have not been saved yet: they are still in the form below. Compare them with "
+        "the saved values, then save again to keep yours."
+    )
 
 
 class ActionStateError(ValidationError):
     """The action is not in a status that allows this step (e.g. verifying an open action)."""
-
-
-def conflict_message(current: FollowUpAction) -> str:
-    when = date_format(timezone.localtime(current.updated_at), "j F Y H:i")
-    return _(
-        "This action was changed by %(user)s at %(time)s while you were editing it. Your "
-        "changes have not been saved yet: they are still in the form below. Compare them with "
-        "the saved values, then save again to keep yours."
-    ) % {"user": current.updated_by or _("another user"), "time": when}
 
 
 def _actor(user):
@@ -100,17 +93,14 @@ def action_update(
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     before = snapshot(action, ACTION_FIELDS)
-    candidate = copy.copy(action)
-    for name, value in data.items():
-        setattr(candidate, name, value)
-    candidate.full_clean(exclude=["meeting"], validate_unique=False)
-    values = {name: getattr(candidate, name) for name in data}
-    updated = FollowUpAction.objects.filter(pk=action.pk, version=expected_version).update(
-        **values, version=F("version") + 1, updated_at=timezone.now(), updated_by=_actor(user)
+    versioned_update(
+        action,
+        data=data,
+        expected_version=expected_version,
+        user=user,
+        conflict=ActionConflict,
+        exclude=["meeting"],
     )
-    if not updated:
-        raise ActionConflict(FollowUpAction.objects.select_related("updated_by").get(pk=action.pk))
-    action.refresh_from_db()
     changes = model_changes(before, snapshot(action, ACTION_FIELDS))
     if changes:
         audit_record(

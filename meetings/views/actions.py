@@ -2,7 +2,6 @@
 own page with its timeline, progress posts and the secretariat's verification."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,6 @@ from ..selectors import (
     unread_notifications,
 )
 from ..services import (
-    ActionConflict,
     ActionStateError,
     action_cancel,
     action_create,
@@ -164,46 +162,17 @@ class ActionUpdateView(ObjectFormView):
         return super().get_context_data(today=timezone.localdate(), **kwargs)
 
     def save(self, form):
-        try:
-            return action_update(
-                user=self.request.user,
-                action=self.object,
-                data=form.service_data(),
-                expected_version=form.cleaned_data["version"] or self.object.version,
-                request=self.request,
-            )
-        except ActionConflict as conflict:
-            self.conflict = conflict
-            raise ValidationError(str(conflict)) from None
-
-    def form_invalid(self, form):
-        conflict = getattr(self, "conflict", None)
-        if conflict is None:
-            return super().form_invalid(form)
-        # The form again with the saved version, so that saving once more keeps the user's input.
-        current = conflict.current
-        data = self.request.POST.copy()
-        data["version"] = str(current.version)
-        form = self.get_form(data)
-        form.is_valid()
-        form.add_error(None, str(conflict))
-        context = {"conflict": current, "conflict_rows": _conflict_rows(form, current)}
-        context["action"] = current
-        return self.render_form(form, status=200 if self.request.htmx else 409, **context)
+        return action_update(
+            user=self.request.user,
+            action=self.object,
+            data=form.service_data(),
+            expected_version=form.cleaned_data["version"] or self.object.version,
+            request=self.request,
+        )
 
     def htmx_success(self, action):
         context = {"action": action, "today": timezone.localdate(), "saved": True}
         return render(self.request, "meetings/_action_row.html", context)
-
-
-def _conflict_rows(form, current):
-    """The fields where the saved action differs from what the user typed."""
-    rows = []
-    for name in form.Meta.fields:
-        if form.cleaned_data.get(name) != getattr(current, name):
-            saved = current.get_priority_display() if name == "priority" else getattr(current, name)
-            rows.append({"name": name, "label": form.fields[name].label, "saved": saved})
-    return rows
 
 
 class ActionFormView(ObjectFormView):
