@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tkpk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: setup run test lint format bench bench-import bench-embedded messages messages-update clean
+.PHONY: setup run dev test lint format bench bench-import bench-embedded messages messages-update clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -41,14 +41,33 @@ messages-update: $(VENV)/.installed
 
 setup: $(VENV)/.installed static/vendor/.built messages
 
-run: setup
-	@mkdir -p var
-	@export DEBUG=$${DEBUG:-1} TIME_ZONE=$${TIME_ZONE:-Asia/Makassar} HOME_REGION_CODE=$${HOME_REGION_CODE:-63.08}; \
+# `make run` is the app as in production (DEBUG off: the real Indonesian error pages, static
+# files by whitenoise), on this machine over plain HTTP, with a secret key generated once into
+# var/ and e-mail printed to the console. `make dev` is the same with DEBUG on, for developers.
+RUN_ENV = DEBUG=0 SECRET_KEY="$$(cat var/secret_key)" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
+define START
+	export TIME_ZONE=$${TIME_ZONE:-Asia/Makassar} HOME_REGION_CODE=$${HOME_REGION_CODE:-63.08} \
+		SITE_NAME="$${SITE_NAME:-TKPK Kabupaten Hulu Sungai Utara}" WEB_PORT=$${WEB_PORT:-8000}; \
 	$(MANAGE) check_services && \
 	$(MANAGE) migrate --no-input -v0 && \
-	$(MANAGE) seed_demo && \
-	echo "" && echo "TKPK runs at http://127.0.0.1:$${WEB_PORT:-8000}/  (Ctrl+C stops web, worker and beat)" && echo "" && \
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	$(MANAGE) collectstatic --no-input -v0 && \
+	$(MANAGE) seed_demo --allow-production && \
+	echo "" && echo "TKPK runs at http://127.0.0.1:$$WEB_PORT/  (Ctrl+C stops web, worker and beat)" && echo "" && \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f $(1) start
+endef
+
+var/secret_key:
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: setup var/secret_key
+	@export $(RUN_ENV); $(call START,Procfile.run)
+
+dev: setup
+	@export DEBUG=1; $(call START,Procfile.dev)
 
 test: setup
 	@export DEBUG=1 DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)"; \

@@ -21,8 +21,16 @@ def _districts(request):
     return Region.objects.filter(level=3).within(settings.HOME_REGION_CODE).order_by("name")
 
 
+def village_choices(*, district: str = ""):
+    """The villages of the home region, of one district when its id is given, by name."""
+    villages = Region.objects.filter(level=4).within(settings.HOME_REGION_CODE)
+    if district.strip().isdigit():
+        villages = villages.filter(parent_id=int(district))
+    return villages.order_by("name")
+
+
 def _villages(request):
-    return Region.objects.filter(level=4).within(settings.HOME_REGION_CODE).order_by("name")
+    return village_choices()
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -59,16 +67,19 @@ class HouseholdFilter(django_filters.FilterSet):
         district = (self.data.get("kecamatan") or "").strip()
         if district.isdigit():
             # The villages offered are those of the chosen district.
-            self.filters["desa"].queryset = _villages(None).filter(parent_id=district)
+            self.filters["desa"].queryset = village_choices(district=district)
         self.full_identity = sees_full_identity(user)
         #: Why a search was refused (a number searched by a role that may not), for the page.
         self.refusal: str = ""
+        #: What was wrong with the search itself (a number longer than a NIK), for the page.
+        self.notice: str = ""
 
     @property
     def number_searched(self) -> str:
-        """The NIK / No. KK digits searched for, if `q` is a number ("" for a name search)."""
+        """The NIK / No. KK digits searched for, if `q` is a number of at most 16 digits ("" for
+        a name search, and for a number too long to be either)."""
         value = (self.data.get("q") or "").strip().replace(" ", "")
-        return value if DIGITS.match(value) else ""
+        return value if DIGITS.match(value) and len(value) <= 16 else ""
 
     def search(self, queryset, name, value):
         """A 16-digit number is a NIK or a No. KK; a shorter number their beginning; text the
@@ -87,6 +98,11 @@ class HouseholdFilter(django_filters.FilterSet):
                     "Your role cannot search by NIK or No. KK. Search by name, or check the "
                     "exact NIK that a beneficiary gave you with “Check a NIK”."
                 )
+                return queryset.none()
+            if len(value) > 16:
+                self.notice = _(
+                    "A NIK or a No. KK has 16 digits; you typed %(n)s. Check the number."
+                ) % {"n": len(value)}
                 return queryset.none()
             if len(value) == 16:
                 # Two index lookups, then the families by key: `kk_number = X OR EXISTS (member

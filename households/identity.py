@@ -453,6 +453,13 @@ def normalize_sex(value: object) -> Sex | None:
     return _SEX_WORDS.get(str(value).strip().lower())
 
 
+def normalize_rt_rw(value: object) -> str:
+    """An RT or RW number as the KK writes it, three digits ("16" -> "016", "RT 5" -> "005");
+    "" when it holds no digit. Also how an import stores them."""
+    digits = re.sub(r"\D", "", "" if value is None else str(value).strip())
+    return digits.zfill(3)[-3:] if digits else ""
+
+
 # ---------------------------------------------------------------------------------------------
 # The checks
 

@@ -171,7 +171,9 @@ def export_list(job: Job) -> JobOutcome:
             user=user,
             filters=job.params.get("filters") or {},
             file_format=job.params.get("format", "xlsx"),
-            progress=lambda done: job_progress(job, done=done),
+            # A job queued before layouts existed wrote the import layout.
+            layout=job.params.get("layout", "import"),
+            progress=lambda done, total: job_progress(job, done=done, total=total),
         )
     except ExportTooLarge as exc:
         raise JobError(exc.message) from None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from tkpk.models import AuditEvent
 
 from .choices import Relation
-from .filters import HouseholdFilter
+from .filters import HouseholdFilter, village_choices  # noqa: F401 - a read of the views
 from .identity import MESSAGES, message_for
 from .importing.changes import CHANGE_KINDS
 from .importing.reader import open_table
@@ -68,16 +68,18 @@ def approximate_count(model) -> int:
 
 def registry_summary(*, user) -> dict:
     """Aggregate figures (no names): what every role's home page may show."""
+    by_decile = list(
+        Household.objects.filter(decile__lte=4)
+        .values("decile")
+        .annotate(n=Count("pk"))
+        .order_by("decile")
+    )
     return {
         "households": approximate_count(Household),
         "people": approximate_count(Person),
         "with_problems": Household.objects.filter(has_problems=True).count(),
-        "by_decile": list(
-            Household.objects.filter(decile__lte=4)
-            .values("decile")
-            .annotate(n=Count("pk"))
-            .order_by("decile")
-        ),
+        "by_decile": by_decile,
+        "poorest": sum(row["n"] for row in by_decile),
     }
 
 

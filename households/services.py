@@ -19,7 +19,7 @@ from tkpk.downloads import Download, DownloadGone
 from tkpk.jobs import job_start
 from tkpk.models import AuditEvent, Job
 
-from .identity import check_nik
+from .identity import check_nik, normalize_rt_rw
 from .importing.changes import KINDS
 from .importing.reader import FileProblem, open_table
 from .importing.rows import detect_mapping
@@ -68,16 +68,24 @@ def person_warnings(person: Person) -> list[str]:
     return sorted(set(result.warnings))
 
 
+def _normalized(data: dict) -> dict:
+    """RT and RW with three digits, as the KK and the imports write them."""
+    return {
+        key: normalize_rt_rw(value) if key in ("rt", "rw") else value for key, value in data.items()
+    }
+
+
 @transaction.atomic
 def household_create(*, user, data: dict, request=None) -> Household:
-    household = Household(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
+    values = _normalized({k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
+    household = Household(**values)
     return audited_create(user=user, obj=household, fields=HOUSEHOLD_FIELDS, request=request)
 
 
 @transaction.atomic
 def household_update(*, user, household: Household, data: dict, request=None) -> Household:
     return audited_update(
-        user=user, obj=household, data=data, fields=HOUSEHOLD_FIELDS, request=request
+        user=user, obj=household, data=_normalized(data), fields=HOUSEHOLD_FIELDS, request=request
     )
 
 

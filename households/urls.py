@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/ubah/", views.HouseholdUpdateView.as_view(), name="household_edit"),
     path("orang/<int:pk>/nik/", views.NikRevealView.as_view(), name="nik_reveal"),
     path("cek-nik/", views.NikCheckView.as_view(), name="nik_check"),
+    path("pilihan-desa/", views.VillageOptionsView.as_view(), name="village_options"),
     path("ekspor/", views.ExportView.as_view(), name="export"),
     path("impor/", views.ImportUploadView.as_view(), name="import"),
     path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),

@@ -6,8 +6,8 @@ Each is a few declarative lines on tkpk.generic: the selectors read, the service
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,7 @@ from .importing.changes import HELD_LABELS
 from .importing.reader import FileProblem
 from .models import Household, HouseholdImport, Person
 from .privacy import kk_shown, sees_full_identity
+from .resources import LAYOUTS
 from .selectors import (
     household_detail,
     household_history,
@@ -36,6 +37,7 @@ from .selectors import (
     household_members,
     import_preview,
     import_review,
+    village_choices,
 )
 from .services import (
     ImportStillRunning,
@@ -59,8 +61,14 @@ class HouseholdListView(ObjectListView):
     template_name = "households/household_list.html"
     partial_template_name = "households/_household_table.html"
     context_object_name = "households"
+    # Exact up to this many families; above it the planner's estimate, said to be one.
+    count_up_to = 10_000
     export_url_name = "households:export"
     export_formats = ("xlsx", "csv")
+    export_layouts = (
+        ("people", gettext_lazy("Readable")),
+        ("import", gettext_lazy("Import format")),
+    )
 
     def page_shown(self, filterset, page):
         # A search by NIK or No. KK is personal data processing: audited with what it found.
@@ -72,6 +80,16 @@ class HouseholdListView(ObjectListView):
                 more=page.has_next,
                 request=self.request,
             )
+
+
+class VillageOptionsView(ProtectedView):
+    """htmx: the villages of the chosen district, as the options of the list's village filter."""
+
+    permission_required = "households.view_household"
+
+    def get(self, request):
+        villages = village_choices(district=request.GET.get("kecamatan", ""))
+        return render(request, "households/_village_options.html", {"villages": villages})
 
 
 class HouseholdDetailView(ObjectView):
@@ -191,12 +209,19 @@ class ExportView(ObjectExportView):
     permission_required = "households.view_household"
     selector = household_list
     formats = FORMATS
+    option_names = ("layout",)
     list_url_name = "households:household_list"
     invalid_filters_message = gettext_lazy("The filters are not valid.")
 
-    def export(self, filters, file_format):
+    def export(self, filters, file_format, layout="people"):
+        if layout not in LAYOUTS:
+            raise Http404
         return household_export(
-            user=self.request.user, filters=filters, file_format=file_format, request=self.request
+            user=self.request.user,
+            filters=filters,
+            file_format=file_format,
+            layout=layout,
+            request=self.request,
         )
 
 

@@ -7,12 +7,14 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .choices import AuditAction
 from .models import Agency, AuditEvent, Job, Region, RegionDataset, User
+from .roles import OPERATOR
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -58,8 +60,34 @@ class AgencyAdmin(AuditedModelAdmin):
     search_fields = ["name", "short_name"]
 
 
+class OneRoleFormMixin:
+    """The admin's account forms keep the app's rule: exactly one role (group), unless the
+    account is a superuser, and an Operator SKPD belongs to an agency."""
+
+    def clean(self):
+        data = super().clean()
+        groups = list(data.get("groups") or [])
+        if not data.get("is_superuser") and len(groups) != 1:
+            self.add_error("groups", _("Choose exactly one role (group)."))
+        if any(g.name == OPERATOR for g in groups) and not data.get("agency"):
+            self.add_error("agency", _("An Operator SKPD account belongs to an agency: choose it."))
+        return data
+
+
+class UserAdminChangeForm(OneRoleFormMixin, UserChangeForm):
+    pass
+
+
+class UserAdminCreationForm(OneRoleFormMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "agency", "position", "groups"]
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     list_display = ["username", "first_name", "last_name", "agency", "is_active", "is_staff"]
     list_filter = ["groups", "agency", "is_active", "is_staff"]
     list_select_related = ["agency"]

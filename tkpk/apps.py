@@ -35,6 +35,14 @@ class TkpkConfig(AppConfig):
             order=10,
         )
         menu.register(
+            key="accounts",
+            label=_("Accounts"),
+            url_name="tkpk:user_list",
+            permission="tkpk.view_user",
+            more=True,
+            order=15,
+        )
+        menu.register(
             key="regions",
             label=_("Regions"),
             url_name="tkpk:region_overview",

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import AgencyKind, AuditAction, JobStatus
 from .job_kinds import registered_kinds
-from .models import Agency, AuditEvent, Job
+from .models import Agency, AuditEvent, Job, User
+from .roles import ADMIN, ROLE_LABELS, ROLES
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -91,3 +92,38 @@ class AgencyFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class UserFilter(django_filters.FilterSet):
+    """The accounts by name, role, agency and whether they are active."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    role = django_filters.ChoiceFilter(
+        choices=[(role, ROLE_LABELS[role]) for role in ROLES], method="with_role", label=_("Role")
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.order_by("short_name"), label=_("Regional agency")
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "agency", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+    def with_role(self, queryset, name, value):
+        if not value:
+            return queryset
+        if value == ADMIN:
+            return queryset.filter(Q(is_superuser=True) | Q(groups__name=ADMIN)).distinct()
+        return queryset.filter(groups__name=value, is_superuser=False)

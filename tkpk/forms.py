@@ -5,6 +5,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from .models import Agency, User
+from .roles import OPERATOR, ROLE_LABELS, ROLES, stored_role
+from .services import AGENCY_FIELDS, USER_FIELDS
+
 
 class BootstrapMixin:
     """Give every widget of a form its Bootstrap 5 class, unless the widget names its own.
@@ -78,3 +82,47 @@ class LoginForm(AuthenticationForm):
             "Wrong username or password. Note that both are case-sensitive."
         )
         self.error_messages["inactive"] = _("This account is inactive. Contact the admin.")
+
+
+class AgencyForm(ServiceModelForm):
+    """Add or change a regional agency (SKPD/OPD)."""
+
+    class Meta:
+        model = Agency
+        fields = AGENCY_FIELDS
+
+
+class UserForm(ServiceModelForm):
+    """Add or change an account: exactly one role; an Operator SKPD belongs to an agency
+    (checked here and again by the service)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[])
+
+    class Meta:
+        model = User
+        fields = USER_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "—"), *((r, ROLE_LABELS[r]) for r in ROLES)]
+        agency = self.fields["agency"]
+        agency.queryset = Agency.objects.active().order_by("short_name")
+        agency.label_from_instance = lambda a: f"{a.short_name} — {a.name}"
+        agency.help_text = _(
+            "Required for an Operator SKPD: they see and edit their agency's data."
+        )
+        self.fields["is_active"].help_text = _(
+            "An account is never deleted (it carries the audit trail): deactivate it instead."
+        )
+        if self.stored is None:
+            del self.fields["is_active"]  # a new account is active
+        else:
+            self.initial.setdefault("role", stored_role(self.stored))
+            if self.stored.is_superuser:
+                self.fields["role"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == OPERATOR and not data.get("agency"):
+            self.add_error("agency", _("An Operator SKPD account belongs to an agency: choose it."))
+        return data

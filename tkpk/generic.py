@@ -111,6 +111,8 @@ class ObjectListView(ProtectedView):
     count_up_to: int | None = None
     export_url_name = ""
     export_formats: tuple[str, ...] = ("xlsx", "csv")
+    #: (value, label) of the export's layouts, offered in a select named "layout" if given.
+    export_layouts: tuple[tuple[str, str], ...] = ()
 
     def get_filterset(self):
         return type(self).selector(user=self.request.user, filters=self.request.GET)
@@ -145,6 +147,7 @@ class ObjectListView(ProtectedView):
         if self.export_url_name:
             context["export_url"] = reverse(self.export_url_name)
             context["export_formats"] = self.export_formats
+            context["export_layouts"] = self.export_layouts
         template = self.partial_template_name if partial else self.template_name
         return render(request, template, context)
 
@@ -336,10 +339,12 @@ class ObjectExportView(ProtectedView):
     http_method_names = ["post"]
     selector = None
     formats: tuple[str, ...] = ("xlsx", "csv")
+    #: POST fields that are options of the export (its layout), not filters of the list.
+    option_names: tuple[str, ...] = ()
     list_url_name = ""
     invalid_filters_message = ""
 
-    def export(self, filters: dict, file_format: str):
+    def export(self, filters: dict, file_format: str, **options):
         raise NotImplementedError(f"{type(self).__name__}.export() must call a service.")
 
     def back_to_list(self, filters: dict, message: str):
@@ -351,15 +356,13 @@ class ObjectExportView(ProtectedView):
         file_format = request.POST.get("format", self.formats[0])
         if file_format not in self.formats:
             raise Http404
-        filters = {
-            key: value
-            for key, value in request.POST.items()
-            if key not in ("format", "csrfmiddlewaretoken", "page")
-        }
+        skipped = {"format", "csrfmiddlewaretoken", "page", *self.option_names}
+        filters = {key: value for key, value in request.POST.items() if key not in skipped}
+        options = {name: request.POST[name] for name in self.option_names if name in request.POST}
         if not type(self).selector(user=request.user, filters=filters).is_valid():
             return self.back_to_list(filters, str(self.invalid_filters_message))
         try:
-            result = self.export(filters, file_format)
+            result = self.export(filters, file_format, **options)
         except ValidationError as error:
             return self.back_to_list(filters, " ".join(error.messages))
         if hasattr(result, "handle"):

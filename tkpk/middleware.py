@@ -3,11 +3,15 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -114,3 +118,39 @@ def _too_large(request):
         request.path,
     )
     return render(request, "413.html", status=413)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account that an admin gave a generated password (User.password_must_change) reaches
+    nothing but the password change page, signing out and the language switch until its owner
+    has chosen their own password."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language", "healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and getattr(
+            user, "password_must_change", False
+        ):
+            match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+            if match is None or match.url_name not in self.ALLOWED:
+                return _to_password_change(request)
+        return self.get_response(request)
+
+
+def _resolve(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+def _to_password_change(request):
+    url = reverse("password_change")
+    if getattr(request, "htmx", False):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    messages.info(request, _("Choose your own password before you go on."))
+    return redirect(url)

@@ -133,6 +133,9 @@ class User(AbstractUser):
         related_name="users",
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
+    # Set when an admin gave the account a generated password: the person chooses their own at
+    # the next sign-in (tkpk.middleware.PasswordChangeRequiredMiddleware).
+    password_must_change = models.BooleanField(_("must change the password"), default=False)
 
     objects = TkpkUserManager()
 

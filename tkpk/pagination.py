@@ -24,6 +24,8 @@ class Page:
     querystring: str
     total: int | None = None
     total_is_estimate: bool = False
+    #: Up to how many rows the total is exact (above it, an estimate).
+    count_bound: int | None = None
 
     @property
     def has_previous(self) -> bool:
@@ -91,19 +93,22 @@ def paginate(queryset, request, *, per_page: int, count_up_to: int | None = None
         querystring=querystring_without_page(request),
         total=total,
         total_is_estimate=estimate,
+        count_bound=count_up_to,
     )
 
 
 def bounded_count(queryset, up_to: int) -> tuple[int, bool]:
     """(count, is_estimate): exact up to `up_to` rows, the planner's estimate above (PostgreSQL;
     elsewhere the exact count, as the embedded database is small)."""
-    exact = queryset.order_by()[: up_to + 1].count()
+    # Only the keys: the annotations and joins of the page's rows cost nothing in the count.
+    queryset = queryset.order_by().values("pk")
+    exact = queryset[: up_to + 1].count()
     if exact <= up_to:
         return exact, False
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        return queryset.order_by().count(), False
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        return queryset.count(), False
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

@@ -35,6 +35,15 @@ def user_role(user) -> str | None:
     return role
 
 
+def stored_role(user) -> str | None:
+    """The role an account holds, active or not (user_role is None for an inactive account):
+    what the account pages show and edit."""
+    if user.is_superuser:
+        return ADMIN
+    names = set(user.groups.values_list("name", flat=True))
+    return next((name for name in ROLES if name in names), None)
+
+
 def has_role(user, *roles: str) -> bool:
     """True when the user holds one of the given roles."""
     return user_role(user) in roles

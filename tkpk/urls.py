@@ -19,7 +19,20 @@ app_urls = (
         path("pekerjaan/<int:pk>/hasil/", views.JobResultView.as_view(), name="job_result"),
         path("wilayah/", views.RegionOverviewView.as_view(), name="region_overview"),
         path("perangkat-daerah/", views.AgencyListView.as_view(), name="agency_list"),
+        path("perangkat-daerah/tambah/", views.AgencyCreateView.as_view(), name="agency_add"),
         path("perangkat-daerah/<int:pk>/", views.AgencyDetailView.as_view(), name="agency_detail"),
+        path(
+            "perangkat-daerah/<int:pk>/ubah/", views.AgencyUpdateView.as_view(), name="agency_edit"
+        ),
+        path("pengguna/", views.UserListView.as_view(), name="user_list"),
+        path("pengguna/tambah/", views.UserCreateView.as_view(), name="user_add"),
+        path("pengguna/<int:pk>/ubah/", views.UserUpdateView.as_view(), name="user_edit"),
+        path(
+            "pengguna/<int:pk>/setel-ulang-sandi/",
+            views.UserPasswordResetView.as_view(),
+            name="user_password_reset",
+        ),
+        path("pengguna/<int:pk>/sandi/", views.UserPasswordView.as_view(), name="user_password"),
     ],
     "tkpk",
 )
@@ -36,11 +49,7 @@ urlpatterns = [
         name="login",
     ),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "akun/kata-sandi/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("akun/kata-sandi/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "akun/kata-sandi/selesai/",
         auth_views.PasswordChangeDoneView.as_view(),

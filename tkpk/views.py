@@ -4,24 +4,28 @@ Each is a few declarative lines on tkpk.generic: the selectors read, the service
 """
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from .forms import AgencyForm, UserForm
 from .generic import (
     ObjectActionView,
     ObjectDownloadView,
     ObjectExportView,
+    ObjectFormView,
     ObjectListView,
     ObjectView,
     ProtectedView,
 )
 from .jobs import job_cancel, job_is_stale, job_result_open, jobs_fail_stale
-from .models import Agency, Job
+from .models import Agency, Job, User
 from .roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
 from .selectors import (
     agency_accounts,
@@ -31,8 +35,18 @@ from .selectors import (
     recent_jobs,
     region_overview,
     region_summary,
+    user_list,
 )
-from .services import audit_export_start, regions_load_start
+from .services import (
+    agency_create,
+    agency_update,
+    audit_export_start,
+    password_changed,
+    regions_load_start,
+    user_create,
+    user_password_reset,
+    user_update,
+)
 
 HOME_TEMPLATES = {
     ADMIN: "tkpk/home_admin.html",
@@ -185,6 +199,143 @@ class AgencyDetailView(ObjectView):
     def get_context_data(self, **kwargs):
         accounts = agency_accounts(user=self.request.user, agency=self.object)
         return super().get_context_data(accounts=accounts, **kwargs)
+
+
+class AgencyFormView(ObjectFormView):
+    model = Agency
+    form_class = AgencyForm
+    template_name = "tkpk/agency_form.html"
+    context_object_name = "agency"
+    success_message = gettext_lazy("The agency was saved.")
+
+    def get_form_kwargs(self):
+        return {"instance": self.object}
+
+
+class AgencyCreateView(AgencyFormView):
+    """Add a regional agency (Admin and the secretariat)."""
+
+    permission_required = "tkpk.add_agency"
+
+    def save(self, form):
+        data = form.service_data()
+        data.pop("is_active", None)
+        return agency_create(user=self.request.user, request=self.request, **data)
+
+
+class AgencyUpdateView(AgencyFormView):
+    """Change an agency, or deactivate one that no active account belongs to."""
+
+    permission_required = "tkpk.change_agency"
+
+    def save(self, form):
+        return agency_update(
+            user=self.request.user,
+            agency=self.object,
+            data=form.service_data(),
+            request=self.request,
+        )
+
+
+class UserListView(ObjectListView):
+    """The accounts, by role, agency and status (Admin manages them; the secretariat reads)."""
+
+    permission_required = "tkpk.view_user"
+    selector = user_list
+    template_name = "tkpk/user_list.html"
+    context_object_name = "accounts"
+    count_up_to = 10_000
+
+
+# Where a generated password waits, in the admin's own session, until its page shows it once.
+SHOWN_ONCE_KEY = "tkpk:password-to-show:{pk}"  # noqa: S105 - a session key, not a password
+
+
+class UserFormView(ObjectFormView):
+    model = User
+    form_class = UserForm
+    template_name = "tkpk/user_form.html"
+    context_object_name = "account"
+    success_message = gettext_lazy("The account was saved.")
+
+    def get_form_kwargs(self):
+        return {"instance": self.object}
+
+    def get_success_url(self, account):
+        return reverse("tkpk:user_list")
+
+
+class UserCreateView(UserFormView):
+    """Add an account with its role; its first password is generated and shown once."""
+
+    permission_required = "tkpk.add_user"
+
+    def get_form_kwargs(self):
+        # "Add an operator" on an agency's page fills in the role and the agency.
+        initial = {k: self.request.GET[k] for k in ("role", "agency") if k in self.request.GET}
+        return {"initial": initial}
+
+    def save(self, form):
+        data = {**form.service_data(), "role": form.cleaned_data["role"]}
+        account, password = user_create(actor=self.request.user, request=self.request, **data)
+        self.request.session[SHOWN_ONCE_KEY.format(pk=account.pk)] = password
+        return account
+
+    def get_success_url(self, account):
+        return reverse("tkpk:user_password", args=[account.pk])
+
+
+class UserUpdateView(UserFormView):
+    """Change an account, its role, or deactivate it (accounts are never deleted)."""
+
+    permission_required = "tkpk.change_user"
+
+    def save(self, form):
+        return user_update(
+            actor=self.request.user,
+            user=self.object,
+            data=form.service_data(),
+            role=form.cleaned_data["role"],
+            request=self.request,
+        )
+
+
+class UserPasswordResetView(ObjectActionView):
+    """Give the account a new generated password, shown once; changed at the next sign-in."""
+
+    permission_required = "tkpk.change_user"
+    model = User
+
+    def act(self, account):
+        password = user_password_reset(actor=self.request.user, user=account, request=self.request)
+        self.request.session[SHOWN_ONCE_KEY.format(pk=account.pk)] = password
+        return account
+
+    def get_success_url(self, account):
+        return reverse("tkpk:user_password", args=[account.pk])
+
+
+class UserPasswordView(ObjectView):
+    """The generated password of an account, shown once: a reload no longer shows it."""
+
+    permission_required = "tkpk.change_user"
+    model = User
+    template_name = "tkpk/user_password.html"
+    context_object_name = "account"
+
+    def get_context_data(self, **kwargs):
+        password = self.request.session.pop(SHOWN_ONCE_KEY.format(pk=self.object.pk), None)
+        return super().get_context_data(password=password, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The person chooses their own password (also the one an admin generated for them)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(user=self.request.user, request=self.request)
+        messages.success(self.request, _("Your password was changed."))
+        return response
 
 
 def healthz(request):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from tkpk.models import Region
 
-from ..identity import check_kk, check_nik, message_for
+from ..identity import check_kk, check_nik, message_for, normalize_rt_rw
 from .reader import normalise_header
 
 # Target field -> the headers that mean it in the files regions receive.
@@ -440,6 +440,4 @@ def _parse_decile(text: str) -> tuple[int | None, str | None]:
 
 
 def _short_number(value) -> str:
-    text = _text(value)
-    digits = re.sub(r"\D", "", text)
-    return digits.zfill(3)[-3:] if digits else ""
+    return normalize_rt_rw(_text(value))

@@ -110,9 +110,10 @@ def test_the_operator_export_holds_no_full_number_birth_date_or_mothers_name(cli
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 2
-    assert "nama_ibu_kandung" not in rows[0] and "tanggal_lahir" not in rows[0]
-    assert {row["nomor_nik"] for row in rows} == {"6308************"}
-    assert {row["nomor_kk"] for row in rows} == {kk_shown(KK, full_identity=False)}
+    # The layout for people, in Indonesian (both layouts: households/tests/test_exporting.py).
+    assert "Nama ibu kandung" not in rows[0] and "Tanggal lahir" not in rows[0]
+    assert {row["NIK"] for row in rows} == {"6308************"}
+    assert {row["No. KK"] for row in rows} == {kk_shown(KK, full_identity=False)}
     assert "Ibu Rahasia" not in body and KK not in body
     for born in (dt.date(1985, 3, 2), dt.date(1987, 4, 5)):
         for spelling in date_spellings(born):

@@ -215,7 +215,7 @@ def test_a_small_export_downloads_at_once_and_is_audited(client, cast, family):
     client.force_login(cast.secretariat)
     response = client.post(reverse("households:export"), {"format": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "6308010203850001" in body and "nomor_nik" in body
+    assert "6308010203850001" in body and body.startswith("No. KK,NIK,Nama,")
     assert AuditEvent.objects.filter(action="export", actor=cast.secretariat).exists()
 
 

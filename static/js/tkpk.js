@@ -36,3 +36,17 @@ document.querySelectorAll("form[data-filter-form]").forEach(function (form) {
     el.classList.add("form-label", "small", "mb-0");
   });
 });
+
+// <select data-clears="#other">: changing it empties the other field first (the village of
+// another district), before the form's own change handler (htmx) sends the filters.
+document.addEventListener(
+  "change",
+  function (event) {
+    const selector = event.target.dataset && event.target.dataset.clears;
+    const other = selector && document.querySelector(selector);
+    if (other) {
+      other.value = "";
+    }
+  },
+  true,
+);

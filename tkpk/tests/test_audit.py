@@ -108,3 +108,5 @@ def test_login_is_locked_after_repeated_failures(client, cast):
     )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+    # It says for how long (AXES_COOLOFF_MINUTES, 30 by default), in Indonesian.
+    assert "selama 30 menit setelah percobaan gagal terakhir" in response.content.decode()

@@ -34,21 +34,23 @@ MEETINGS = ("Rapat", "/rapat/")
 BOARD = ("Papan tindak lanjut", "/rapat/tindak-lanjut/")
 MY_ACTIONS = ("Tindak lanjut saya", "/rapat/tindak-lanjut/saya/")
 AGENCIES = ("Perangkat daerah", "/perangkat-daerah/")
+ACCOUNTS = ("Akun", "/pengguna/")
 REGIONS = ("Wilayah", "/wilayah/")
 AUDIT = ("Jejak audit", "/audit/")
 JOBS = ("Pekerjaan latar", "/pekerjaan/")
 ADMIN = ("Admin sistem", "/admin/")
 
 # What each member of the cast saw before the menu registry, written out by hand (in Indonesian,
-# the default language): the links of the bar, then those under "Lainnya".
+# the default language): the links of the bar, then those under "Lainnya"; since then the
+# accounts page (issue 10) for the roles that read accounts.
 EXPECTED = {
     "admin": (
         [HOME, HOUSEHOLDS, MEETINGS, BOARD],
-        [AGENCIES, REGIONS, AUDIT, JOBS, DIVIDER, ADMIN],
+        [AGENCIES, ACCOUNTS, REGIONS, AUDIT, JOBS, DIVIDER, ADMIN],
     ),
     "secretariat": (
         [HOME, HOUSEHOLDS, MEETINGS, BOARD, MY_ACTIONS],
-        [AGENCIES, REGIONS, AUDIT, JOBS],
+        [AGENCIES, ACCOUNTS, REGIONS, AUDIT, JOBS],
     ),
     "officer_a": ([HOME, HOUSEHOLDS, MEETINGS, MY_ACTIONS], [AGENCIES, REGIONS, JOBS]),
     "officer_b": ([HOME, HOUSEHOLDS, MEETINGS, MY_ACTIONS], [AGENCIES, REGIONS, JOBS]),
@@ -120,7 +122,7 @@ def test_an_item_under_more_follows_its_section_with_a_divider(client, cast, reg
     registered("test-more", label="Tambahan", url_name="home", more=True, section="x", order=41)
     client.force_login(cast.secretariat)
     _, _, more = menu_links(client.get(reverse("home")))
-    assert more == [AGENCIES, REGIONS, AUDIT, JOBS, DIVIDER, ("Tambahan", "/")]
+    assert more == [AGENCIES, ACCOUNTS, REGIONS, AUDIT, JOBS, DIVIDER, ("Tambahan", "/")]
 
 
 def test_a_badge_shows_its_count_beside_the_label(client, cast, registered):

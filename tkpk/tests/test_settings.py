@@ -88,3 +88,42 @@ def test_default_language_is_indonesian_with_english_selectable(settings):
 def test_every_model_change_has_its_migration():
     result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="1")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_make_run_runs_with_debug_off_and_make_dev_with_debug_on():
+    """`make run` is the app as in production: DEBUG off, a generated secret key, the real error
+    pages; only `make dev` turns DEBUG on (make -n prints the recipes without running them)."""
+    # The last line is the recipe of the target itself (the lines above set up the venv).
+    run = subprocess.run(
+        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    ).stdout.strip().splitlines()[-1]
+    assert "DEBUG=0" in run and "DEBUG=1" not in run
+    assert 'SECRET_KEY="$(cat var/secret_key)"' in run
+    assert "collectstatic" in run and "Procfile.run" in run
+    dev = subprocess.run(
+        ["make", "-n", "dev"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    ).stdout.strip().splitlines()[-1]
+    assert "DEBUG=1" in dev and "Procfile.dev" in dev
+    procfile = (ROOT / "Procfile.run").read_text()
+    assert "gunicorn tkpk.wsgi" in procfile and "runserver" not in procfile
+
+
+def test_the_settings_of_make_run_pass_the_checks():
+    result = run_manage(
+        "check",
+        DEBUG="0",
+        SECRET_KEY="k3y-" + "q8Zr5vXn2Lp0Wm7Tb4Yc1Hs6Jd9Gf3Ke" * 2,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_mistyped_address_gets_the_indonesian_404_page_not_a_list_of_urls(client, db):
+    response = client.get("/salah-ketik/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in body and "URLconf" not in body

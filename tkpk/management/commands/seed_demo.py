@@ -4,6 +4,7 @@ Idempotent: a second run creates nothing twice. The demo passwords are printed o
 command refuses to run with DEBUG off unless --allow-production is given.
 """
 
+import os
 from importlib import import_module
 
 from django.apps import apps
@@ -84,8 +85,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Seed even with DEBUG off (demo passwords are public).",
         )
+        parser.add_argument(
+            "--logins-only",
+            action="store_true",
+            help="Seed nothing; print the address and the demo logins (the end of `make run`).",
+        )
 
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, logins_only=False, **options):
+        if logins_only:
+            return self.print_logins()
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 "seed_demo creates accounts with public passwords; with DEBUG off pass "
@@ -112,7 +120,7 @@ class Command(BaseCommand):
                 if User.objects.filter(username=username).exists():
                     continue
                 first, _, last = full_name.partition(" ")
-                user = user_create(
+                user, _password = user_create(
                     actor=None,
                     username=username,
                     password=password,
@@ -135,7 +143,12 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins:"))
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.print_logins()
+
+    def print_logins(self):
+        port = os.environ.get("WEB_PORT", "8000")
+        self.stdout.write(self.style.SUCCESS(f"TKPK: http://127.0.0.1:{port}/  Demo logins:"))
         for username, password, role, agency, _full, _pos in DEMO_USERS:
             where = f" ({agency})" if agency else ""
             self.stdout.write(f"  {role:<17} {username:<16} {password}{where}")
