@@ -34,7 +34,7 @@ class MeetingAdmin(AuditedModelAdmin):
     search_fields = ["title", "place", "chair"]
     date_hierarchy = "starts_at"
     inlines = [InvitationInline, AttendanceInline]
-    readonly_fields = ["sequence", "created_by"]
+    readonly_fields = ["sequence", "created_by", "minutes_by"]
 
 
 @admin.register(Attachment)

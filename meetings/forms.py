@@ -11,7 +11,7 @@ from tkpk.models import Agency
 from .choices import AttachmentKind
 from .files import allowed_types_label, check_upload, max_upload_bytes
 from .models import Attendance, FollowUpAction, Meeting
-from .services.actions import ACTION_FIELDS
+from .services.actions import ACTION_FIELDS, decrease_message
 from .services.meetings import ATTENDANCE_FIELDS, MEETING_FIELDS
 
 
@@ -140,28 +140,48 @@ class ActionForm(ServiceModelForm):
 
 
 class ProgressForm(BootstrapMixin, forms.Form):
-    """A progress report of the responsible agency, or its report that the action is done."""
+    """A progress report of the responsible agency, or its report that the action is done.
+    `current_percent` is the action's progress now: a lower percent needs a reason (the page
+    shows the reason field only then)."""
 
     on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     text = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    reason = forms.CharField(
+        label=_("Why is the progress lower?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
     evidence = UploadField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
     mark_done = forms.BooleanField(
         label=_("The action is done: send it to the secretariat for verification"),
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_percent: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current_percent = current_percent
         self.fields["evidence"].help_text = _upload_help()
+        self.fields["reason"].help_text = _(
+            "Required when the progress is lower than the last report (%(percent)s %%)."
+        ) % {"percent": current_percent}
 
     def clean_on(self):
         on = self.cleaned_data["on"]
         if on > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
         return on
+
+    def clean(self):
+        data = super().clean()
+        percent = data.get("percent")
+        lower = percent is not None and percent < self.current_percent
+        if lower and not data.get("mark_done") and not data.get("reason", "").strip():
+            self.add_error("reason", decrease_message(old=self.current_percent, new=percent))
+        return data
 
 
 class CommentForm(BootstrapMixin, forms.Form):

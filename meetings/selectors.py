@@ -7,9 +7,11 @@ figures of exactly what a board link lists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Avg,
     Case,
@@ -24,7 +26,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from tkpk.models import Agency
+from tkpk.choices import RegionLevel
+from tkpk.models import Agency, Region
 
 from .choices import COMPLETED_STATUSES, OPEN_STATUSES, ActionStatus
 from .filters import ActionFilter, MeetingFilter
@@ -84,12 +87,71 @@ def meeting_actions(*, user, meeting: Meeting) -> QuerySet[FollowUpAction]:
     return action_queryset(user=user).filter(meeting=meeting).order_by("id")
 
 
+def meeting_attendance(*, meeting: Meeting) -> dict:
+    """The attendance list of a meeting, and how many of them were present and absent: a
+    person on the list who did not come is not counted as attending."""
+    rows = list(meeting.attendance.select_related("agency"))
+    present = sum(1 for row in rows if row.present)
+    return {
+        "attendance": rows,
+        "attendance_present": present,
+        "attendance_absent": len(rows) - present,
+    }
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The letterhead (kop surat) of the secretariat's documents: the government of the home
+    region, the office, and its address (may be empty)."""
+
+    government: str
+    office: str
+    address: str
+
+
+# A name as the region data writes it may start with its kind, in full or short ("Kabupaten
+# Hulu Sungai Utara", "KAB. HULU SUNGAI UTARA", "Kota Banjarmasin"); "Kotabaru" does not.
+_REGION_KIND = re.compile(r"^(?:KABUPATEN|KOTA|PROVINSI|KAB\.?|PROV\.?)(?:\s+|(?<=\.))")
+
+
+def government_name(region: Region) -> str:
+    """The official name of the region's government, in capitals, as an Indonesian letterhead
+    writes it ("PEMERINTAH KABUPATEN HULU SUNGAI UTARA", "PEMERINTAH KOTA BANJARMASIN",
+    "PEMERINTAH PROVINSI KALIMANTAN SELATAN"). It is a name, not text of the interface: it is
+    the same in every language. A name without its kind takes it from the code (kota 71-99)."""
+    name = " ".join(region.name.upper().split())
+    kind_in_name = _REGION_KIND.match(name)
+    if kind_in_name:
+        name = name[kind_in_name.end() :]
+    if region.level == RegionLevel.PROVINCE:
+        kind = "PROVINSI"
+    elif kind_in_name:
+        kind = "KOTA" if kind_in_name.group().startswith("KOTA") else "KABUPATEN"
+    else:
+        kind = "KOTA" if int(region.code.split(".")[1]) >= 71 else "KABUPATEN"
+    return f"PEMERINTAH {kind} {name}"
+
+
+def document_letterhead() -> Letterhead:
+    """The letterhead of the home region (HOME_REGION_CODE: its province or kabupaten/kota);
+    SITE_NAME while no region data is loaded."""
+    code = ".".join(settings.HOME_REGION_CODE.split(".")[:2])
+    region = Region.objects.filter(code=code).only("code", "name", "level").first()
+    return Letterhead(
+        government=government_name(region) if region else settings.SITE_NAME.upper(),
+        office=settings.TKPK_OFFICE_NAME.upper(),
+        address=settings.TKPK_OFFICE_ADDRESS.strip(),
+    )
+
+
 def minutes_document(*, user, meeting: Meeting) -> dict:
-    """What the printable and PDF minutes show: the meeting, who attended, its actions."""
+    """What the printable and PDF minutes show: the letterhead, the meeting, who attended, its
+    actions, and the signature block (the chair and the minute taker, `meeting.minutes_by`)."""
     return {
         "meeting": meeting,
-        "attendance": meeting.attendance.select_related("agency"),
+        **meeting_attendance(meeting=meeting),
         "actions": meeting_actions(user=user, meeting=meeting),
+        "letterhead": document_letterhead(),
         "printed_at": timezone.localtime(),
     }
 

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from meetings.choices import ActionStatus
 from meetings.models import FollowUpAction, Meeting
-from meetings.tests.factories import days_from_today
+from meetings.tests.factories import ActionFactory, days_from_today
 from meetings.tests.test_files import PNG
 from tests.browser import login
 
@@ -114,3 +115,36 @@ def test_the_secretariat_records_a_meeting_with_two_actions_and_an_operator_repo
     other = FollowUpAction.objects.get(responsible_agency=cast.agency_b)
     assert page.goto(f"{live_server.url}/rapat/tindak-lanjut/{other.pk}/").status == 404
     assert page.goto(f"{live_server.url}/rapat/{meeting.pk}/ubah/").status == 403
+
+
+def test_the_reason_field_appears_only_when_the_operator_lowers_the_progress(
+    page, live_server, cast
+):
+    action = ActionFactory(
+        responsible_agency=cast.agency_a, status=ActionStatus.IN_PROGRESS, percent=80
+    )
+    login(page, live_server.url, cast.officer_a.username)
+    page.goto(f"{live_server.url}/rapat/tindak-lanjut/{action.pk}/")
+    progress = page.get_by_test_id("progress-form")
+    reason = progress.locator("[name=reason]")
+    expect(reason).to_be_hidden()
+    progress.locator("[name=percent]").fill("90")
+    expect(reason).to_be_hidden()
+    progress.locator("[name=percent]").fill("20")
+    expect(reason).to_be_visible()
+    progress.locator("[name=text]").fill("Dihitung ulang")
+    with page.expect_navigation():
+        progress.locator("button[type=submit]").click()
+    # Refused without a reason: the field stays in sight with its error, nothing is saved.
+    progress = page.get_by_test_id("progress-form")
+    expect(progress.locator("[name=reason]")).to_be_visible()
+    expect(progress.locator(".invalid-feedback")).to_have_count(1)
+    assert FollowUpAction.objects.get(pk=action.pk).percent == 80
+
+    progress.locator("[name=reason]").fill("Data 4 kecamatan ditolak Dukcapil")
+    with page.expect_navigation():
+        progress.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("action-percent")).to_have_text("20%")
+    expect(page.get_by_test_id("progress-decrease")).to_contain_text(
+        "Data 4 kecamatan ditolak Dukcapil"
+    )

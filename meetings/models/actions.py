@@ -169,7 +169,11 @@ class FollowUpAction(models.Model):
 class ProgressUpdate(models.Model):
     """One entry in an action's timeline: a progress report (date, text, percent, evidence), the
     agency marking it done, or the secretariat verifying, reopening or cancelling it with a
-    comment."""
+    comment.
+
+    A report keeps the action's percent before it (`previous_percent`); a report that lowers
+    the progress must say why (`reason`), so the secretariat sees the drop and its cause.
+    """
 
     action = models.ForeignKey(
         FollowUpAction, verbose_name=_("action"), on_delete=models.PROTECT, related_name="updates"
@@ -182,6 +186,10 @@ class ProgressUpdate(models.Model):
     percent = models.PositiveSmallIntegerField(
         _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
+    previous_percent = models.PositiveSmallIntegerField(
+        _("progress before (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    reason = models.TextField(_("reason for the decrease"), blank=True)
     evidence = models.FileField(
         _("evidence"), upload_to=EVIDENCE_UPLOAD_TO, blank=True, max_length=200
     )
@@ -217,7 +225,23 @@ class ProgressUpdate(models.Model):
                 | models.Q(percent__isnull=False),
                 name="%(app_label)s_%(class)s_progress_has_percent",
             ),
+            models.CheckConstraint(
+                condition=models.Q(previous_percent__isnull=True)
+                | models.Q(percent__isnull=True)
+                | models.Q(percent__gte=models.F("previous_percent"))
+                | ~models.Q(reason=""),
+                name="%(app_label)s_%(class)s_decrease_has_reason",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+    @property
+    def went_down(self) -> bool:
+        """This report lowered the action's progress."""
+        return (
+            self.percent is not None
+            and self.previous_percent is not None
+            and self.percent < self.previous_percent
+        )

@@ -24,7 +24,8 @@ class Meeting(models.Model):
     """A coordination, working or evaluation meeting called by the TKPK secretariat.
 
     `sequence` is the revision of the calendar invitation (iCalendar SEQUENCE): it goes up when
-    the date, time or place changes, so that calendars replace the old event.
+    the date, time or place changes, so that calendars replace the old event. `minutes_by` is
+    who last wrote the minutes: the notulis of the signature block.
     """
 
     kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
@@ -39,6 +40,15 @@ class Meeting(models.Model):
     chair = models.CharField(_("chair"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
+    minutes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("minutes written by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The minute taker (notulis), who signs the minutes."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
@@ -92,6 +102,14 @@ class Meeting(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def minutes_author_name(self) -> str:
+        """The minute taker as the signature block names them: full name, else username."""
+        author = self.minutes_by
+        if author is None:
+            return ""
+        return author.get_full_name() or author.get_username()
 
     @property
     def is_upcoming(self) -> bool:

@@ -45,6 +45,15 @@ class ActionStateError(ValidationError):
     """The action is not in a status that allows this step (e.g. verifying an open action)."""
 
 
+def decrease_message(*, old: int, new: int) -> str:
+    """What a progress report that lowers the percent without a reason is told (the form says
+    the same)."""
+    return _("Progress went down from %(old)s %% to %(new)s %%: say why.") % {
+        "old": old,
+        "new": new,
+    }
+
+
 def _actor(user):
     return user if getattr(user, "is_authenticated", False) else None
 
@@ -131,7 +140,18 @@ def _transition(*, user, action, allowed, fields: dict, refusal: str, request=No
     return action
 
 
-def _timeline_entry(*, user, action, kind, text="", percent=None, on=None, evidence=None):
+def _timeline_entry(
+    *,
+    user,
+    action,
+    kind,
+    text="",
+    percent=None,
+    previous_percent=None,
+    reason="",
+    on=None,
+    evidence=None,
+):
     """Write one timeline entry; an evidence file is checked by content, then stored under a
     random name (and removed again if the row cannot be written)."""
     entry = ProgressUpdate(
@@ -140,6 +160,8 @@ def _timeline_entry(*, user, action, kind, text="", percent=None, on=None, evide
         date=on or timezone.localdate(),
         text=text,
         percent=percent,
+        previous_percent=previous_percent,
+        reason=reason,
         created_by=_actor(user),
     )
     checked = check_upload(evidence) if evidence is not None else None
@@ -167,10 +189,12 @@ def progress_post(
     on: date | None = None,
     evidence=None,
     mark_done: bool = False,
+    reason: str = "",
     request=None,
 ) -> ProgressUpdate:
     """Report progress on an open action, with optional evidence; with `mark_done` the agency
-    declares it finished, and it waits for the secretariat's verification."""
+    declares it finished, and it waits for the secretariat's verification. A percent below the
+    action's current one needs a `reason`: the timeline keeps the drop and why."""
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date cannot be in the future.")})
@@ -180,6 +204,16 @@ def progress_post(
         fields = {"status": ActionStatus.DONE, "percent": 100, "completed_on": on}
     else:
         fields = {"status": ActionStatus.IN_PROGRESS, "percent": percent}
+    # The percent the drop is measured from is read under a row lock, so that a report saved
+    # meanwhile by someone else counts.
+    previous, status = (
+        FollowUpAction.objects.select_for_update()
+        .values_list("percent", "status")
+        .get(pk=action.pk)
+    )
+    reason = (reason or "").strip()
+    if status in OPEN_STATUSES and fields["percent"] < previous and not reason:
+        raise ValidationError({"reason": decrease_message(old=previous, new=fields["percent"])})
     _transition(
         user=user,
         action=action,
@@ -194,16 +228,21 @@ def progress_post(
         kind=UpdateKind.DONE if mark_done else UpdateKind.PROGRESS,
         text=text,
         percent=fields["percent"],
+        previous_percent=previous,
+        reason=reason if fields["percent"] < previous else "",
         on=on,
         evidence=evidence,
     )
+    changes = {"evidence": [None, entry.evidence_name]} if entry.evidence_name else {}
+    if entry.reason:
+        changes["reason"] = [None, entry.reason]
     audit_record(
         actor=user,
         action=AuditAction.CREATE,
         obj=entry,
         summary=_("%(kind)s on %(action)s (%(percent)s%%).")
         % {"kind": entry.get_kind_display(), "action": action, "percent": entry.percent},
-        changes={"evidence": [None, entry.evidence_name]} if entry.evidence_name else {},
+        changes=changes,
         request=request,
     )
     return entry

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -57,13 +56,19 @@ def evidence_open(*, user, update: ProgressUpdate, request=None) -> Download:
     )
 
 
+def minutes_pdf_html(*, user, meeting: Meeting) -> str:
+    """The HTML that the minutes PDF is laid out from."""
+    return render_to_string(
+        "meetings/minutes_pdf.html", minutes_document(user=user, meeting=meeting)
+    )
+
+
 def minutes_pdf_export(*, user, meeting: Meeting, request=None) -> Download:
     """The minutes with attendance and actions as a PDF (xhtml2pdf), audited. A document the
     PDF library cannot lay out raises ValidationError: the printable page still works."""
     from xhtml2pdf import pisa
 
-    context = {**minutes_document(user=user, meeting=meeting), "site_name": settings.SITE_NAME}
-    html = render_to_string("meetings/minutes_pdf.html", context)
+    html = minutes_pdf_html(user=user, meeting=meeting)
     output = BytesIO()
     if pisa.CreatePDF(html, dest=output, encoding="utf-8").err:
         raise ValidationError(_("The PDF could not be made. Use the printable page."))

@@ -34,6 +34,10 @@ INVITATIONS_TASK = "meetings.tasks.send_meeting_invitations"
 SCHEDULE_FIELDS = {"title", "starts_at", "duration_minutes", "place"}
 
 
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def _enqueue_invitations(meeting: Meeting) -> None:
     """Send the invitations of this meeting from the worker, once the data is committed. The task
     is found by its name (meetings.tasks imports the services, not the other way round)."""
@@ -72,7 +76,7 @@ def meeting_create(
         chair=chair,
         agenda=agenda,
         status=status,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=_actor(user),
     )
     meeting.full_clean()
     meeting.save()
@@ -139,15 +143,19 @@ def meeting_update(
 def meeting_minutes_update(
     *, user, meeting: Meeting, minutes: str, mark_held: bool = False, request=None
 ) -> Meeting:
-    """Write the minutes (Markdown); optionally record that the meeting took place."""
+    """Write the minutes (Markdown); optionally record that the meeting took place. Whoever
+    changes the text becomes the minute taker (notulis) who signs them; emptied minutes have
+    none."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("A cancelled meeting has no minutes."))
-    fields = ["minutes", "status"]
+    fields = ["minutes", "minutes_by", "status"]
     before = snapshot(meeting, fields)
+    if minutes != meeting.minutes:
+        meeting.minutes_by = _actor(user) if minutes.strip() else None
     meeting.minutes = minutes
     if mark_held:
         meeting.status = MeetingStatus.HELD
-    meeting.save(update_fields=["minutes", "status", "updated_at"])
+    meeting.save(update_fields=["minutes", "minutes_by", "status", "updated_at"])
     changes = model_changes(before, snapshot(meeting, fields))
     if changes:
         audit_record(

@@ -13,7 +13,7 @@ from tkpk.choices import AuditAction
 from tkpk.models import AuditEvent
 
 from ..choices import ActionPriority, ActionStatus, MeetingStatus, UpdateKind
-from ..models import FollowUpAction
+from ..models import FollowUpAction, ProgressUpdate
 from ..services import (
     ActionConflict,
     ActionStateError,
@@ -249,3 +249,67 @@ def test_pdf_evidence_is_accepted(cast):
         evidence=SimpleUploadedFile("ba.pdf", PDF),
     )
     assert entry.evidence_type == "application/pdf"
+
+
+DROP_REFUSED = "Progres turun dari 80 % menjadi 20 %: tuliskan alasannya."
+
+
+@pytest.mark.parametrize("reason", ["", "   "], ids=["empty", "blank"])
+def test_a_lower_percent_without_a_reason_is_refused_in_indonesian_and_changes_nothing(
+    cast, reason
+):
+    action = ActionFactory(
+        responsible_agency=cast.agency_a, status=ActionStatus.IN_PROGRESS, percent=80
+    )
+    with pytest.raises(ValidationError) as refused:
+        progress_post(user=cast.officer_a, action=action, text="Revisi", percent=20, reason=reason)
+    assert refused.value.message_dict == {"reason": [DROP_REFUSED]}
+    action.refresh_from_db()
+    assert (action.percent, action.version, action.updates.count()) == (80, 1, 0)
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_lower_percent_with_a_reason_keeps_the_drop_and_the_reason_in_the_timeline(cast):
+    action = ActionFactory(
+        responsible_agency=cast.agency_a, status=ActionStatus.IN_PROGRESS, percent=80
+    )
+    entry = progress_post(
+        user=cast.officer_a,
+        action=action,
+        text="Dihitung ulang",
+        percent=20,
+        reason="  Data 4 kecamatan ditolak Dukcapil  ",
+    )
+    action.refresh_from_db()
+    assert action.percent == 20
+    assert (entry.previous_percent, entry.percent, entry.went_down) == (80, 20, True)
+    assert entry.reason == "Data 4 kecamatan ditolak Dukcapil"
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, object_id=str(entry.pk))
+    assert event.changes["reason"] == [None, "Data 4 kecamatan ditolak Dukcapil"]
+
+
+def test_the_same_or_a_higher_percent_or_marking_done_needs_no_reason(cast):
+    action = ActionFactory(
+        responsible_agency=cast.agency_a, status=ActionStatus.IN_PROGRESS, percent=80
+    )
+    same = progress_post(user=cast.officer_a, action=action, text="Tetap", percent=80)
+    assert (same.previous_percent, same.went_down, same.reason) == (80, False, "")
+    done = progress_post(
+        user=cast.officer_a, action=action, text="Selesai", percent=10, mark_done=True
+    )
+    assert (done.percent, done.went_down) == (100, False)
+
+
+def test_the_drop_is_measured_from_the_saved_percent_not_from_a_stale_copy(cast):
+    stale = ActionFactory(responsible_agency=cast.agency_a)
+    fresh = FollowUpAction.objects.get(pk=stale.pk)
+    progress_post(user=cast.officer_a, action=fresh, text="Cepat", percent=80)
+    with pytest.raises(ValidationError) as refused:
+        progress_post(user=cast.officer_a, action=stale, text="Lambat", percent=20)
+    assert refused.value.message_dict == {"reason": [DROP_REFUSED]}
+
+
+def test_the_database_refuses_a_drop_without_a_reason(cast):
+    action = ActionFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgressUpdate.objects.create(action=action, percent=20, previous_percent=80)

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ..choices import ActionStatus, UpdateKind
+from ..forms import ProgressForm
 from ..models import FollowUpAction
 from .factories import (
     ActionFactory,
@@ -306,3 +307,58 @@ def test_the_action_page_shows_the_timeline_in_indonesian(client, cast):
     assert "Terlambat 2 hari" in body
     months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November"
     assert re.search(rf"\d+ ({months}|Desember) \d{{4}}", body)
+
+
+def progress_data(**overrides):
+    return {"on": days_from_today(0).isoformat(), "text": "Dihitung ulang", **overrides}
+
+
+def test_a_lower_percent_without_a_reason_is_refused_on_the_form_in_indonesian(client, cast):
+    action = ActionFactory(
+        responsible_agency=cast.agency_a, status=ActionStatus.IN_PROGRESS, percent=80
+    )
+    client.force_login(cast.officer_a)
+    response = client.post(
+        reverse("meetings:progress_add", args=[action.pk]), progress_data(percent="20")
+    )
+    assert response.status_code == 400
+    assert response.context["progress_form"].errors["reason"] == [
+        "Progres turun dari 80 % menjadi 20 %: tuliskan alasannya."
+    ]
+    body = response.content.decode()
+    assert "Progres turun dari 80 % menjadi 20 %: tuliskan alasannya." in body
+    assert 'data-current-percent="80"' in body  # the form still knows what the drop is from
+    action.refresh_from_db()
+    assert (action.percent, action.updates.count()) == (80, 0)
+
+
+def test_a_lower_percent_with_a_reason_is_saved_and_shown_in_the_timeline(client, cast):
+    action = ActionFactory(
+        responsible_agency=cast.agency_a, status=ActionStatus.IN_PROGRESS, percent=80
+    )
+    client.force_login(cast.officer_a)
+    page = client.get(reverse("meetings:action_detail", args=[action.pk])).content.decode()
+    assert 'data-progress-reason data-percent-input="id_percent" data-current-percent="80"' in page
+    response = client.post(
+        reverse("meetings:progress_add", args=[action.pk]),
+        progress_data(percent="20", reason="Data 4 kecamatan ditolak Dukcapil"),
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.percent == 20
+    client.force_login(cast.secretariat)
+    body = client.get(reverse("meetings:action_detail", args=[action.pk])).content.decode()
+    drop = body.split('data-testid="progress-decrease">')[1].split("</div>")[0]
+    assert "Progres turun dari 80 % menjadi 20 %." in drop
+    assert "Alasan: Data 4 kecamatan ditolak Dukcapil" in drop
+
+
+def test_the_progress_form_itself_asks_for_a_reason_only_when_the_percent_goes_down():
+    lower = ProgressForm(progress_data(percent="20"), current_percent=80)
+    assert not lower.is_valid()
+    assert lower.errors["reason"] == ["Progres turun dari 80 % menjadi 20 %: tuliskan alasannya."]
+    assert ProgressForm(
+        progress_data(percent="20", reason="Ditolak"), current_percent=80
+    ).is_valid()
+    assert ProgressForm(progress_data(percent="80"), current_percent=80).is_valid()
+    assert ProgressForm(progress_data(percent="20", mark_done="on"), current_percent=80).is_valid()

@@ -276,3 +276,23 @@ def test_an_impossible_duration_is_refused_on_the_form_in_indonesian(client, cas
         response.context["form"].errors["duration_minutes"]
     )
     assert not Meeting.objects.exists()
+
+
+def attendance_count(body: str) -> str:
+    return body.split('data-testid="attendance-count">')[1].split("<")[0].strip()
+
+
+def test_the_meeting_page_counts_only_those_present_and_the_absent_apart(client, cast):
+    meeting = MeetingFactory()
+    for _ in range(5):
+        AttendanceFactory(meeting=meeting)
+    absent = AttendanceFactory(meeting=meeting, present=False)
+    client.force_login(cast.secretariat)
+    body = client.get(meeting.get_absolute_url()).content.decode()
+    assert attendance_count(body) == "5 hadir, 1 tidak hadir"
+
+    # The section that htmx swaps after a change counts again.
+    toggled = client.post(reverse("meetings:attendance_toggle", args=[absent.pk]), **HTMX)
+    assert attendance_count(toggled.content.decode()) == "6 hadir"
+    printable = client.get(reverse("meetings:minutes_print", args=[meeting.pk])).content.decode()
+    assert attendance_count(printable) == "6 hadir"

@@ -211,6 +211,9 @@ class ProgressAddView(ActionFormView):
     form_class = ProgressForm
     form_name = "progress_form"
 
+    def get_form_kwargs(self):
+        return {"current_percent": self.object.percent}
+
     def save(self, form):
         data = form.cleaned_data
         self.marked_done = data["mark_done"]
@@ -219,6 +222,7 @@ class ProgressAddView(ActionFormView):
             action=self.object,
             text=data["text"],
             percent=data["percent"],
+            reason=data["reason"],
             on=data["on"],
             evidence=data["evidence"] or None,
             mark_done=data["mark_done"],

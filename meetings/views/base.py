@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from ..forms import ActionForm, AttachmentForm, AttendanceForm, CommentForm, ProgressForm
 from ..models import Attachment
-from ..selectors import action_timeline, meeting_actions
+from ..selectors import action_timeline, meeting_actions, meeting_attendance
 
 
 def meeting_page(request, meeting, **forms) -> dict:
@@ -15,7 +15,7 @@ def meeting_page(request, meeting, **forms) -> dict:
     context = {
         "meeting": meeting,
         "invitations": meeting.invitations.select_related("agency"),
-        "attendance": meeting.attendance.select_related("agency"),
+        **meeting_attendance(meeting=meeting),
         # Scoped like the download: a role that opens no file is not told their names either.
         "attachments": Attachment.objects.for_user(user).filter(meeting=meeting),
         "actions": meeting_actions(user=user, meeting=meeting),
@@ -34,7 +34,7 @@ def attendance_section(meeting, form=None) -> dict:
     """The attendance part of the meeting page, which htmx swaps after each change."""
     return {
         "meeting": meeting,
-        "attendance": meeting.attendance.select_related("agency"),
+        **meeting_attendance(meeting=meeting),
         "attendance_form": form or AttendanceForm(),
     }
 
@@ -60,7 +60,7 @@ def action_page(request, action, **forms) -> dict:
     }
     if user.has_perm("meetings.post_progress") and action.is_open:
         context["progress_form"] = forms.get("progress_form") or ProgressForm(
-            initial={"percent": action.percent}
+            initial={"percent": action.percent}, current_percent=action.percent
         )
     if user.has_perm("meetings.verify_followupaction"):
         for name in ("verify_form", "reopen_form", "cancel_form"):

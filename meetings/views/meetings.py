@@ -136,6 +136,7 @@ class MinutesPrintView(ObjectView):
 
     permission_required = "meetings.view_meeting"
     model = Meeting
+    select_related = ("minutes_by",)
     template_name = "meetings/minutes_print.html"
 
     def get_context_data(self, **kwargs):
@@ -147,6 +148,7 @@ class MinutesPdfView(ObjectDownloadView):
 
     permission_required = "meetings.view_meeting"
     model = Meeting
+    select_related = ("minutes_by",)
 
     def open_file(self, meeting):
         return minutes_pdf_export(user=self.request.user, meeting=meeting, request=self.request)

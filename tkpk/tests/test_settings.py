@@ -94,15 +94,19 @@ def test_make_run_runs_with_debug_off_and_make_dev_with_debug_on():
     """`make run` is the app as in production: DEBUG off, a generated secret key, the real error
     pages; only `make dev` turns DEBUG on (make -n prints the recipes without running them)."""
     # The last line is the recipe of the target itself (the lines above set up the venv).
-    run = subprocess.run(
-        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60
-    ).stdout.strip().splitlines()[-1]
+    run = (
+        subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     assert "DEBUG=0" in run and "DEBUG=1" not in run
     assert 'SECRET_KEY="$(cat var/secret_key)"' in run
     assert "collectstatic" in run and "Procfile.run" in run
-    dev = subprocess.run(
-        ["make", "-n", "dev"], cwd=ROOT, capture_output=True, text=True, timeout=60
-    ).stdout.strip().splitlines()[-1]
+    dev = (
+        subprocess.run(["make", "-n", "dev"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     assert "DEBUG=1" in dev and "Procfile.dev" in dev
     procfile = (ROOT / "Procfile.run").read_text()
     assert "gunicorn tkpk.wsgi" in procfile and "runserver" not in procfile
