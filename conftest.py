@@ -27,6 +27,14 @@ def cast(db):
     )
 
 
+@pytest.fixture
+def hsu(db):
+    """The regions of Hulu Sungai Utara (63.08): 10 kecamatan, 219 villages."""
+    from tkpk.services import regions_load
+
+    return regions_load(within="63.08")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 is slow by design; the tests hash many passwords and need none of its strength."""

@@ -85,6 +85,9 @@ TKPK_OFFICE_NAME = env_str(
     "TKPK_OFFICE_NAME", "Sekretariat Tim Koordinasi Penanggulangan Kemiskinan Daerah"
 )
 TKPK_OFFICE_ADDRESS = env_str("TKPK_OFFICE_ADDRESS", "")
+# The first fiscal year whose regional budget codes have 4-digit sub-activities (Kepmendagri
+# 900.1.15.5-1317/2023); before, 2 digits.
+BUDGET_CODE_FOUR_DIGITS_FROM = env_int("BUDGET_CODE_FOUR_DIGITS_FROM", 2023)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

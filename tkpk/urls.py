@@ -60,5 +60,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("rumah-tangga/", include("households.urls")),
     path("rapat/", include("meetings.urls")),
+    path("program/", include("programs.urls")),
     path("", include(app_urls)),
 ]

@@ -1,0 +1,1 @@
+"""Forms of the programs app, one module a subject."""

@@ -1,0 +1,1 @@
+"""Reads of the programs app, scoped by user; one module a subject."""

@@ -1,0 +1,1 @@
+"""Pages of the programs app: each module holds its views and their URLs (`urls`)."""

@@ -1,0 +1,3 @@
+"""Pages of the programs app (being built)."""
+
+urls = []
