@@ -95,7 +95,13 @@ def test_make_run_runs_with_debug_off_and_make_dev_with_debug_on():
     pages; only `make dev` turns DEBUG on (make -n prints the recipes without running them)."""
     # The last line is the recipe of the target itself (the lines above set up the venv).
     run = (
-        subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        subprocess.run(
+            ["make", "--no-print-directory", "-n", "run"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         .stdout.strip()
         .splitlines()[-1]
     )
@@ -103,7 +109,13 @@ def test_make_run_runs_with_debug_off_and_make_dev_with_debug_on():
     assert 'SECRET_KEY="$(cat var/secret_key)"' in run
     assert "collectstatic" in run and "Procfile.run" in run
     dev = (
-        subprocess.run(["make", "-n", "dev"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        subprocess.run(
+            ["make", "--no-print-directory", "-n", "dev"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         .stdout.strip()
         .splitlines()[-1]
     )
