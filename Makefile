@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tkpk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: setup run dev test lint format bench bench-import bench-embedded messages messages-update clean
+.PHONY: setup run dev test lint format bench bench-import bench-pages bench-embedded messages messages-update clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,10 @@ bench: setup
 
 bench-import: setup
 	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+# The daily pages, one user at a time, on the data bench-import left (bench/bench_pages.py).
+bench-pages: setup
+	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
 
 # The embedded default (SQLite) while a big import runs: other users' saves and pages.
 bench-embedded: setup
