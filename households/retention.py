@@ -13,9 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from tkpk.audit import audit_record
-from tkpk.choices import AuditAction, JobStatus
-from tkpk.retention import id_list, stored_files_delete
+from tkpk.choices import JobStatus
+from tkpk.retention import stored_files_expire
 
 from .models import HouseholdImport
 
@@ -37,20 +36,16 @@ def import_files_expire(*, days: int | None = None) -> list[int]:
         .exclude(Q(dry_run_job__status__in=ACTIVE) | Q(import_job__status__in=ACTIVE))
         .order_by("pk")
     )
-    removed = stored_files_delete(expired, "file")
-    if not removed:
-        return []
-    audit_record(
-        actor=None,
-        action=AuditAction.DELETE,
-        summary=ngettext(
+    return stored_files_expire(
+        expired,
+        "file",
+        days=days,
+        ids_key="import_ids",
+        summary=lambda n: ngettext(
             "Deleted the uploaded file of %(count)d household import older than %(days)d days "
             "(retention): %(ids)s.",
             "Deleted the uploaded files of %(count)d household imports older than %(days)d days "
             "(retention): %(ids)s.",
-            len(removed),
-        )
-        % {"count": len(removed), "days": days, "ids": id_list(removed)},
-        changes={"import_ids": removed, "count": len(removed), "retention_days": days},
+            n,
+        ),
     )
-    return removed

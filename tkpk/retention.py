@@ -29,23 +29,19 @@ def job_results_expire(*, days: int | None = None) -> list[int]:
         return []
     cutoff = timezone.now() - timedelta(days=days)
     expired = Job.objects.filter(finished_at__lt=cutoff).exclude(result_file="").order_by("pk")
-    removed = stored_files_delete(expired, "result_file")
-    if not removed:
-        return []
-    audit_record(
-        actor=None,
-        action=AuditAction.DELETE,
-        summary=ngettext(
+    return stored_files_expire(
+        expired,
+        "result_file",
+        days=days,
+        ids_key="job_ids",
+        summary=lambda n: ngettext(
             "Deleted the result file of %(count)d background job finished more than %(days)d "
             "days ago (retention): %(ids)s.",
             "Deleted the result files of %(count)d background jobs finished more than %(days)d "
             "days ago (retention): %(ids)s.",
-            len(removed),
-        )
-        % {"count": len(removed), "days": days, "ids": id_list(removed)},
-        changes={"job_ids": removed, "count": len(removed), "retention_days": days},
+            n,
+        ),
     )
-    return removed
 
 
 def job_result_expired(job: Job) -> bool:
@@ -54,6 +50,22 @@ def job_result_expired(job: Job) -> bool:
     return bool(
         days > 0 and job.finished_at and job.finished_at < timezone.now() - timedelta(days=days)
     )
+
+
+def stored_files_expire(queryset, field: str, *, days: int, ids_key: str, summary) -> list[int]:
+    """Delete the files of `field` of the queryset's rows (stored_files_delete) and write one
+    audit event naming the rows (under `ids_key`); `summary(n)` is the event's message with
+    %(count)d, %(days)d and %(ids)s. Returns the ids of the rows whose file went."""
+    removed = stored_files_delete(queryset, field)
+    if removed:
+        audit_record(
+            actor=None,
+            action=AuditAction.DELETE,
+            summary=summary(len(removed))
+            % {"count": len(removed), "days": days, "ids": id_list(removed)},
+            changes={ids_key: removed, "count": len(removed), "retention_days": days},
+        )
+    return removed
 
 
 def stored_files_delete(queryset, field: str) -> list[int]:
