@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "households",
     "programs",
     "meetings",
+    "tkpk.indicators",
 ]
 
 MIDDLEWARE = [

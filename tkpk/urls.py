@@ -61,5 +61,6 @@ urlpatterns = [
     path("rumah-tangga/", include("households.urls")),
     path("rapat/", include("meetings.urls")),
     path("program/", include("programs.urls")),
+    path("indikator/", include("tkpk.indicators.urls")),
     path("", include(app_urls)),
 ]

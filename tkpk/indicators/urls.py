@@ -1,0 +1,5 @@
+"""URLs of the indicators, mounted at /indikator/."""
+
+app_name = "indicators"
+
+urlpatterns = []
