@@ -7,3 +7,36 @@ class ProgramsConfig(AppConfig):
 
     name = "programs"
     verbose_name = _("Poverty-reduction programs")
+
+    def ready(self):
+        from tkpk import menu, slots
+        from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
+
+        from .selectors.programs import home_figures
+
+        def figures(request):
+            return {"programs": home_figures(user=request.user)}
+
+        menu.register(
+            key="programs",
+            label=_("Programs"),
+            url_name="programs:program_list",
+            permission="programs.view_program",
+            order=25,
+        )
+        menu.register(
+            key="realizations",
+            label=_("Quarterly reports"),
+            url_name="programs:realization_list",
+            permission="programs.view_realization",
+            more=True,
+            order=5,
+        )
+        for key, template, roles in (
+            ("programs-operator", "programs/_home_operator.html", [OPERATOR]),
+            ("programs-reports", "programs/_home_secretariat.html", [ADMIN, SECRETARIAT]),
+            ("programs-figures", "programs/_home_bappeda.html", [BAPPEDA]),
+        ):
+            slots.register(
+                "home", key=key, template=template, context=figures, roles=roles, order=15
+            )

@@ -75,6 +75,8 @@ def conflict_rows(form, current) -> list[dict]:
         if typed == saved:
             continue
         display = getattr(current, f"get_{name}_display", None)
+        if display is None and isinstance(saved, int) and not isinstance(saved, bool):
+            saved = f"{saved:,}".replace(",", ".")  # numbers the Indonesian way
         rows.append(
             {
                 "name": name,

@@ -80,7 +80,8 @@ def realization_save(
     request=None,
 ) -> Realization:
     """Write a quarter's report (create it, or change it if nobody saved it since
-    `expected_version`); with `submit`, send it to the coordinator. A verified or submitted
+    `expected_version`; None: the user started from an empty quarter, and a report written
+    meanwhile is a conflict); with `submit`, send it to the coordinator. A verified or submitted
     report is not changed: the coordinator returns it first."""
     if not Program.objects.for_user(user).filter(pk=program.pk).exists():
         raise PermissionDenied
@@ -95,6 +96,8 @@ def realization_save(
     )
     status = RealizationStatus.SUBMITTED if submit else None
     if realization is None:
+        if expected_version:
+            raise ValidationError(_("This report no longer exists."))
         realization = Realization(
             program=program,
             quarter=quarter,
@@ -107,6 +110,11 @@ def realization_save(
             user=user, obj=realization, fields=[*REALIZATION_FIELDS, "status"], request=request
         )
         return realization
+    if expected_version is None:
+        # The user started from an empty quarter that someone else has written meanwhile.
+        raise RealizationConflict(
+            Realization.objects.select_related("updated_by").get(pk=realization.pk)
+        )
     if realization.status not in EDITABLE_REALIZATION:
         raise ValidationError(
             _("This report is %(status)s: the coordinator must return it before it changes.")
@@ -118,7 +126,7 @@ def realization_save(
     versioned_update(
         realization,
         data=data,
-        expected_version=expected_version or realization.version,
+        expected_version=expected_version,
         user=user,
         conflict=RealizationConflict,
     )

@@ -143,14 +143,25 @@ def test_a_report_is_submitted_verified_or_returned_and_then_corrected(cast):
     )
     assert realization.status == RealizationStatus.SUBMITTED
     with pytest.raises(ValidationError):
-        realization_save(user=cast.officer_a, program=program, quarter=1, data=report(reached=1))
+        realization_save(
+            user=cast.officer_a,
+            program=program,
+            quarter=1,
+            data=report(reached=1),
+            expected_version=realization.version,
+        )
     with pytest.raises(PermissionDenied):
         realization_verify(user=cast.officer_a, realization=realization)
     with pytest.raises(ValidationError):
         realization_return(user=cast.secretariat, realization=realization, comment="  ")
-    realization_return(user=cast.secretariat, realization=realization, comment="Cek angka")
+    returned = realization_return(user=cast.secretariat, realization=realization, comment="Cek")
     realization = realization_save(
-        user=cast.officer_a, program=program, quarter=1, data=report(reached=110), submit=True
+        user=cast.officer_a,
+        program=program,
+        quarter=1,
+        data=report(reached=110),
+        expected_version=returned.version,
+        submit=True,
     )
     realization_verify(user=cast.secretariat, realization=realization, comment="Sesuai")
     realization.refresh_from_db()
@@ -159,6 +170,17 @@ def test_a_report_is_submitted_verified_or_returned_and_then_corrected(cast):
         110,
         cast.secretariat,
     )
+
+
+def test_a_quarter_written_meanwhile_by_someone_else_is_a_conflict(cast):
+    from programs.services import RealizationConflict
+
+    program = ProgramFactory(agency=cast.agency_a)
+    realization_save(user=cast.officer_a, program=program, quarter=2, data=report())
+    with pytest.raises(RealizationConflict):
+        # Started from the empty quarter (no version): the report saved meanwhile is kept.
+        realization_save(user=cast.admin, program=program, quarter=2, data=report(reached=1))
+    assert Realization.objects.get(program=program, quarter=2).reached == 120
 
 
 def test_another_agency_writes_no_report_of_a_program_not_its_own(cast):
