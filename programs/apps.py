@@ -12,6 +12,7 @@ class ProgramsConfig(AppConfig):
         from tkpk import menu, slots
         from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
 
+        from .selectors.budget import budget_visible
         from .selectors.programs import home_figures
 
         def figures(request):
@@ -31,6 +32,23 @@ class ProgramsConfig(AppConfig):
             permission="programs.view_realization",
             more=True,
             order=5,
+        )
+        menu.register(
+            key="budget",
+            label=_("Budget"),
+            url_name="programs:budget",
+            check=budget_visible,
+            more=True,
+            order=6,
+        )
+        # What a family receives, on the household page (households imports no program).
+        slots.register(
+            "household_detail",
+            key="programs-benefits",
+            url_name="programs:household_benefits",
+            url_kwargs=lambda household: {"pk": household.pk},
+            permission="programs.view_beneficiary",
+            order=10,
         )
         for key, template, roles in (
             ("programs-operator", "programs/_home_operator.html", [OPERATOR]),
