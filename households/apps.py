@@ -13,6 +13,10 @@ class HouseholdsConfig(AppConfig):
         from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
 
         from .selectors import registry_summary
+        from .validation.rules import register_rules
+
+        # The registry's validation rules (tkpk.validation); other apps register their own.
+        register_rules()
 
         def summary(request):
             return {"registry": registry_summary(user=request.user)}
@@ -23,6 +27,14 @@ class HouseholdsConfig(AppConfig):
             url_name="households:household_list",
             permission="households.view_household",
             order=20,
+        )
+        menu.register(
+            key="validation",
+            label=_("Data validation"),
+            url_name="households:validation_summary",
+            permission="households.view_validationfinding",
+            more=True,
+            order=25,
         )
         slots.register(
             "home",

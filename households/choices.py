@@ -50,3 +50,12 @@ class PersonStatus(models.TextChoices):
 
 
 DECILE_CHOICES = [(n, str(n)) for n in range(1, 11)]
+
+
+class FindingStatus(models.TextChoices):
+    """Where a validation finding stands: open until a run no longer finds it or a person decides
+    (resolved: fixed; ignored: not a problem, e.g. "not the same person")."""
+
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+    IGNORED = "ignored", _("Ignored")

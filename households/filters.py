@@ -64,7 +64,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, prefix=None):
         super().__init__(data, queryset, prefix=prefix)
-        district = (self.data.get("kecamatan") or "").strip()
+        district = str(self.data.get("kecamatan") or "").strip()
         if district.isdigit():
             # The villages offered are those of the chosen district.
             self.filters["desa"].queryset = village_choices(district=district)

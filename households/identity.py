@@ -296,6 +296,18 @@ def _load_regions() -> _Regions:
     return regions
 
 
+def known_region_codes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The codes without dots that the checks know: provinces ("63"), kabupaten/kota ("6308")
+    and kecamatan ("630801"). The validation rules load them into a temporary table, so that the
+    SQL says what `check_nik` says."""
+    regions = _regions or _load_regions()
+    return (
+        frozenset(regions.provinces),
+        frozenset(regions.regencies),
+        frozenset(regions.districts),
+    )
+
+
 def _resolve_region(
     regions: _Regions, code: str, errors: list[str] | None, warnings: list[str] | None
 ) -> tuple[str | None, str | None, str | None]:

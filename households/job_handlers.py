@@ -1,4 +1,4 @@
-"""Job kinds of the registry: importing a family file, exporting a big list."""
+"""Job kinds of the registry: importing a family file, exporting a big list, validating."""
 
 import tempfile
 
@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tkpk.jobs import JobError, JobOutcome, job_kind, job_progress
+from tkpk.jobs import JobError, JobOutcome, data_changed, job_kind, job_progress
 from tkpk.models import Job, User
 from tkpk.roles import SECRETARIAT
 
@@ -17,6 +17,8 @@ from .importing.reader import FileProblem
 from .importing.service import ImportOptions, ImportRefused, household_import_run
 from .models import HouseholdImport
 from .services import registry_analyze
+from .validation.runs import IMPORT, KIND, UnknownRules, validation_run, validation_run_start
+from .validation.services import EXPORT_KIND, export_findings
 
 PHASES = {
     "reading": gettext_lazy("Reading and checking the rows"),
@@ -115,6 +117,10 @@ def import_households(job: Job) -> JobOutcome:
         _keep_review(upload, report, changes)
     elif report.applied:
         registry_analyze()
+        # Validate what the import touched: a full run (it costs less than the import's own
+        # loading; restricting every app's rules to the changed families would not).
+        validation_run_start(user=user, reason=IMPORT)
+        data_changed("registry")
     outcome = JobOutcome(
         counts=_counts(report),
         message=report_message(report, dry_run=dry_run, clear_empty=options.clear_empty),
@@ -180,6 +186,58 @@ def export_list(job: Job) -> JobOutcome:
     return JobOutcome(
         counts={"rows": rows},
         message=_("%(n)s people exported.") % {"n": rows},
+        result_name=name,
+        result_file=file,
+    )
+
+
+# A run is the secretariat's: a nightly run that beat started shows to each of them.
+@job_kind(
+    KIND,
+    label=gettext_lazy("Validation of the registry"),
+    time_limit=3600,
+    visible_to=[SECRETARIAT],
+)
+def validate_registry(job: Job) -> JobOutcome:
+    try:
+        counts = validation_run(
+            job=job,
+            progress=lambda done, total, what: job_progress(
+                job, done=done, total=total, message=what
+            ),
+        )
+    except UnknownRules as exc:
+        raise JobError(_("Unknown validation rules: %(codes)s.") % {"codes": exc}) from None
+    return JobOutcome(counts=counts, message=validation_message(counts))
+
+
+def validation_message(counts: dict) -> str:
+    def n(value):
+        return number_format(value, force_grouping=True)
+
+    return _(
+        "%(open)s findings open: %(new)s new, %(closed)s resolved since the previous run, "
+        "%(ignored)s ignored found again and kept ignored."
+    ) % {
+        "open": n(counts["findings_open"]),
+        "new": n(counts["findings_new"]),
+        "closed": n(counts["findings_closed"]),
+        "ignored": n(counts["ignored_kept"]),
+    }
+
+
+# Starter-only (the default): the file holds the people behind the findings.
+@job_kind(EXPORT_KIND, label=gettext_lazy("Export of validation findings"), time_limit=3600)
+def export_validation_findings(job: Job) -> JobOutcome:
+    user = User.objects.get(pk=job.created_by_id)
+    name, file, rows = export_findings(
+        user=user,
+        filters=job.params.get("filters") or {},
+        progress=lambda done: job_progress(job, done=done),
+    )
+    return JobOutcome(
+        counts={"rows": rows},
+        message=_("%(n)s findings exported.") % {"n": rows},
         result_name=name,
         result_file=file,
     )

@@ -11,8 +11,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DECILE_CHOICES, DataSource, HouseholdStatus, PersonStatus, Relation, Sex
-from .querysets import HouseholdImportQuerySet, HouseholdQuerySet, PersonQuerySet
+from tkpk.validation import Severity
+
+from .choices import (
+    DECILE_CHOICES,
+    DataSource,
+    FindingStatus,
+    HouseholdStatus,
+    PersonStatus,
+    Relation,
+    Sex,
+)
+from .querysets import (
+    HouseholdImportQuerySet,
+    HouseholdQuerySet,
+    PersonQuerySet,
+    ValidationFindingQuerySet,
+)
 
 SIXTEEN_DIGITS = r"^[0-9]{16}$"
 
@@ -218,3 +233,128 @@ class HouseholdImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("households:import_detail", kwargs={"pk": self.pk})
+
+
+class ValidationFinding(models.Model):
+    """What a validation run found wrong with a person, a pair of people or a family (issue 12),
+    and what people decided about it. One row per rule and key (the person's or family's id, or
+    "smaller:larger" for a pair), kept across runs: a run opens what is new, resolves what is gone
+    and leaves human decisions alone (households.validation.runs)."""
+
+    rule = models.CharField(_("rule"), max_length=60)
+    key = models.CharField(_("key"), max_length=64)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    # The references of a finding have no database constraint (db_constraint=False): a finding
+    # is derived data that every run rewrites, and a first run at a million people writes 68,000
+    # of them, for each of which every constraint runs a check at commit (1.4 s of the run's 2.3 s
+    # of writing, measured by bench/bench_validate.py). Django still deletes a person's or a
+    # family's findings with them (CASCADE) and empties the others (SET_NULL); a finding whose
+    # subject went another way is not found again and the next run resolves it.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="validation_findings",
+        db_constraint=False,
+    )
+    other_person = models.ForeignKey(
+        Person,
+        verbose_name=_("other person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # nothing looks findings up by the pair's second person
+        db_constraint=False,
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="validation_findings",
+        db_constraint=False,
+    )
+    # The family's village when the run saw it, for the summary by kecamatan and desa.
+    village = models.ForeignKey(
+        "tkpk.Region",
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # served by the (village, status) index
+        db_constraint=False,
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    first_seen_run = models.ForeignKey(
+        "tkpk.Job",
+        verbose_name=_("first found by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    closed_run = models.ForeignKey(
+        "tkpk.Job",
+        verbose_name=_("resolved by the run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    opened_at = models.DateTimeField(_("open since"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    objects = ValidationFindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rule", "id"]
+        verbose_name = _("validation finding")
+        verbose_name_plural = _("validation findings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "key"], name="%(app_label)s_%(class)s_unique_rule_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=FindingStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__in=Severity.values),
+                name="%(app_label)s_%(class)s_severity_valid",
+            ),
+        ]
+        indexes = [
+            # The list and the counts by rule: WHERE status = .. [AND rule = ..] ORDER BY rule, id.
+            models.Index(fields=["status", "rule", "id"], name="households_vf_status_rule"),
+            models.Index(fields=["village", "status"], name="households_vf_village"),
+        ]
+
+    def __str__(self):
+        return f"{self.rule} {self.key}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FindingStatus.OPEN

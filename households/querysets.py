@@ -25,3 +25,11 @@ class HouseholdImportQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return self if user_role(user) in (ADMIN, SECRETARIAT) else self.none()
+
+
+class ValidationFindingQuerySet(models.QuerySet):
+    """Validation findings are the secretariat's work list: Admin and the secretariat reach them
+    all; the Operator SKPD and Bappeda none (Bappeda may get counts in dashboards, not rows)."""
+
+    def for_user(self, user):
+        return self if user_role(user) in (ADMIN, SECRETARIAT) else self.none()

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .validation import views as validation
 
 app_name = "households"
 
@@ -18,4 +19,21 @@ urlpatterns = [
     path("impor/", views.ImportUploadView.as_view(), name="import"),
     path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("impor/<int:pk>/perubahan/", views.ImportChangesView.as_view(), name="import_changes"),
+    path("validasi/", validation.ValidationSummaryView.as_view(), name="validation_summary"),
+    path("validasi/jalankan/", validation.ValidationRunView.as_view(), name="validation_run"),
+    path(
+        "validasi/temuan/",
+        validation.ValidationFindingListView.as_view(),
+        name="validation_findings",
+    ),
+    path(
+        "validasi/temuan/keputusan/",
+        validation.ValidationDecisionView.as_view(),
+        name="validation_decide",
+    ),
+    path(
+        "validasi/temuan/ekspor/",
+        validation.ValidationExportView.as_view(),
+        name="validation_export",
+    ),
 ]

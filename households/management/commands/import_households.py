@@ -3,6 +3,7 @@
 
 The same import as the web page, for operators who load national files by schedule. Only the
 columns the file has change stored values, and an empty cell keeps one (unless --clear-empty).
+An import that stored its rows starts a validation run of the registry (for the worker).
 Moves, renames and changes of birth date or sex are held for review unless accepted. Prints the
 report and, as its last line, one JSON object with the counts (`held_for_review` among them).
 """
@@ -17,6 +18,8 @@ from households.choices import DataSource
 from households.importing.reader import FileProblem
 from households.importing.service import ImportOptions, ImportRefused, household_import_run
 from households.services import registry_analyze
+from households.validation.runs import IMPORT, validation_run_start
+from tkpk.jobs import data_changed
 
 
 class Command(BaseCommand):
@@ -112,6 +115,10 @@ class Command(BaseCommand):
                     out.close()
         if report.applied:
             registry_analyze()
+            # Validate what the import touched: the whole registry, by the worker.
+            validation = validation_run_start(reason=IMPORT)
+            data_changed("registry")
+            self.stdout.write(f"validation run #{validation.pk} {validation.status}")
         self._print(report)
         if report.refused_reason:
             self.stdout.write(report.refused_reason)
