@@ -1,0 +1,1 @@
+"""Views of the indicators app, a few declarative lines each on tkpk.generic."""
