@@ -12,8 +12,12 @@ class ProgramsConfig(AppConfig):
         from tkpk import menu, slots
         from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
 
+        from . import tasks  # noqa: F401 - registers the retention task beat starts by name
         from .selectors.budget import budget_visible
         from .selectors.programs import home_figures
+        from .validation import register as register_rules
+
+        register_rules()
 
         def figures(request):
             return {"programs": home_figures(user=request.user)}
@@ -31,7 +35,17 @@ class ProgramsConfig(AppConfig):
             url_name="programs:realization_list",
             permission="programs.view_realization",
             more=True,
+            section="programs",
             order=5,
+        )
+        menu.register(
+            key="coverage",
+            label=_("Coverage and targeting"),
+            url_name="programs:coverage",
+            permission="programs.view_coverage",
+            more=True,
+            section="programs",
+            order=4,
         )
         menu.register(
             key="budget",
@@ -39,6 +53,7 @@ class ProgramsConfig(AppConfig):
             url_name="programs:budget",
             check=budget_visible,
             more=True,
+            section="programs",
             order=6,
         )
         # What a family receives, on the household page (households imports no program).

@@ -20,6 +20,7 @@ from households.choices import HouseholdStatus, PersonStatus
 from households.models import Person
 from tkpk.audit import audit_record, audited_update
 from tkpk.choices import AuditAction
+from tkpk.jobs import data_changed
 
 from ..choices import BeneficiaryStatus, EndReason, EnrolmentSource
 from ..models import AllowedOverlap, Beneficiary, Program
@@ -211,6 +212,7 @@ def beneficiaries_enrol(
             },
             request=request,
         )
+        data_changed("programs")
     return result
 
 
@@ -250,4 +252,5 @@ def beneficiary_end(
         changes={"status": [BeneficiaryStatus.ACTIVE, BeneficiaryStatus.ENDED], "reason": reason},
         request=request,
     )
+    data_changed("programs")
     return beneficiary

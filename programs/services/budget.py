@@ -52,9 +52,9 @@ def _figure_headers() -> list[str]:
         _("Quarter III (Rp)"),
         _("Quarter IV (Rp)"),
         _("Realization reported (Rp)"),
-        _("Reported, % of pagu"),
+        _("Reported, share of pagu"),
         _("Realization verified (Rp)"),
-        _("Verified, % of pagu"),
+        _("Verified, share of pagu"),
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from tkpk.audit import audit_record, audited_create, model_changes, snapshot
 from tkpk.choices import AuditAction
+from tkpk.jobs import data_changed
 from tkpk.locking import EditConflict, versioned_update
 from tkpk.roles import OPERATOR, user_role
 
@@ -101,6 +102,7 @@ def program_create(*, user, data: dict, locations=(), agency=None, request=None)
         request=request,
     )
     program.locations.set(locations)
+    data_changed("programs")
     return program
 
 
@@ -128,6 +130,7 @@ def program_update(
         audit_record(
             actor=user, action=AuditAction.UPDATE, obj=program, changes=changes, request=request
         )
+    data_changed("programs")
     return program
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from tkpk.audit import audit_record, audited_create, model_changes, snapshot
 from tkpk.choices import AuditAction
+from tkpk.jobs import data_changed
 from tkpk.locking import EditConflict, versioned_update
 from tkpk.roles import ADMIN, user_role
 
@@ -109,6 +110,7 @@ def realization_save(
         audited_create(
             user=user, obj=realization, fields=[*REALIZATION_FIELDS, "status"], request=request
         )
+        data_changed("programs")
         return realization
     if expected_version is None:
         # The user started from an empty quarter that someone else has written meanwhile.
@@ -135,6 +137,7 @@ def realization_save(
         audit_record(
             actor=user, action=AuditAction.UPDATE, obj=realization, changes=changes, request=request
         )
+    data_changed("programs")
     return realization
 
 
@@ -166,6 +169,7 @@ def _decide(*, user, realization: Realization, status: str, comment: str, allowe
         changes={"status": [before, status]},
         request=request,
     )
+    data_changed("programs")
     return realization
 
 

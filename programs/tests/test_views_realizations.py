@@ -375,8 +375,9 @@ def home_panels():
     ],
 )
 def test_each_role_home_page_shows_its_programs_panel(
-    client, cast, program_a, home_panels, who, testid
+    client, cast, program_a, home_panels, who, testid, settings
 ):
+    settings.ROLE_HOME_URL_NAMES = {}  # Bappeda's own home page, not the dashboard
     RealizationFactory(program=program_a, quarter=1, status=RealizationStatus.SUBMITTED)
     client.force_login(getattr(cast, who))
     response = client.get(reverse("home"))
