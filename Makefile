@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tkpk)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: setup run dev test lint format bench bench-import bench-pages bench-embedded messages messages-update clean
+.PHONY: setup run dev test lint format bench bench-import bench-coverage bench-validate bench-pages bench-embedded bench-rollup messages messages-update clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,27 @@ bench: setup
 
 bench-import: setup
 	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+# Every coverage figure (issue 11) of 1M people and 300,000 beneficiaries, against one COPY, on
+# a database of its own that bench/bench_coverage.py drops (never tkpk_bench: bench-pages reads it).
+BENCH_COVERAGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tkpk_bench_coverage
+
+bench-coverage: setup
+	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_COVERAGE_DATABASE_URL)" $(BIN)/python bench/bench_coverage.py $(BENCH_ARGS)
+
+# Validation of the whole registry at a million people against COPY, on a database of its own
+# (bench/bench_validate.py; never tkpk_bench, which bench-pages reads).
+BENCH_VALIDATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tkpk_bench_validate
+
+bench-validate: setup
+	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_VALIDATE_DATABASE_URL)" $(BIN)/python bench/bench_validate.py $(BENCH_ARGS)
+
+# The indicator rollup (issue 13) at a million people against one COPY, and the dashboard page
+# at that size against the demo's (bench/bench_rollup.py), on databases of its own.
+BENCH_ROLLUP_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tkpk_bench_rollup
+
+bench-rollup: setup
+	DEBUG=1 BENCH_DATABASE_URL="$(BENCH_ROLLUP_DATABASE_URL)" $(BIN)/python bench/bench_rollup.py $(BENCH_ARGS)
 
 # The daily pages, one user at a time, on the data bench-import left (bench/bench_pages.py).
 bench-pages: setup

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tkpk.audit import audit_record, audited_create, audited_update, model_changes, snapshot
 from tkpk.choices import AuditAction
 from tkpk.downloads import Download, DownloadGone
-from tkpk.jobs import job_start
+from tkpk.jobs import data_changed, job_start
 from tkpk.models import AuditEvent, Job
 
 from .identity import check_nik, normalize_rt_rw
@@ -112,6 +112,7 @@ def household_save(
             data={**values, "household": household},
             request=request,
         )
+    data_changed("registry")
     return household
 
 

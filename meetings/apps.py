@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from tkpk import menu, slots
-        from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT
+        from tkpk.roles import ADMIN, BAPPEDA, OPERATOR, SECRETARIAT, user_role
 
         from . import tasks  # noqa: F401 - registers the tasks that the services enqueue by name
         from .selectors import action_summary
@@ -37,16 +37,23 @@ class MeetingsConfig(AppConfig):
             permission="meetings.view_board",
             order=31,
         )
-        menu.register(
-            key="my-actions",
-            label=_("My follow-up actions"),
-            url_name="meetings:my_actions",
-            permission="meetings.view_followupaction",
-            check=lambda user: bool(user.agency_id),
-            badge=unread_notifications,
-            badge_title=_("Unread notifications"),
-            order=32,
-        )
+        # The agencies' own page is in the bar; the secretariat, whose bar holds the board and
+        # the programs, finds its own agency's actions under "More" (the bar fits 1,366 px).
+        for key, more in (("my-actions", False), ("my-actions-more", True)):
+            menu.register(
+                key=key,
+                label=_("My follow-up actions"),
+                url_name="meetings:my_actions",
+                permission="meetings.view_followupaction",
+                check=lambda user, more=more: (
+                    bool(user.agency_id) and (user_role(user) == SECRETARIAT) == more
+                ),
+                badge=unread_notifications,
+                badge_title=_("Unread notifications"),
+                more=more,
+                section="meetings",
+                order=32 if not more else 7,
+            )
         slots.register(
             "home",
             key="meetings-summary",

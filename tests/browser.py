@@ -5,9 +5,13 @@ Tests that use them need `pytest.mark.django_db(transaction=True)`, so that the
 `live_server` thread sees the rows they create.
 """
 
+import os
+import re
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
+from playwright.sync_api import expect
 
 from tkpk.tests.factories import DEFAULT_PASSWORD
 
@@ -79,3 +83,44 @@ def login(page, live_server_url, username, password=DEFAULT_PASSWORD):
     with page.expect_navigation() as navigation:
         form.locator("button[type=submit]").click()
     return navigation.value
+
+
+JOB_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def shared_media_root(tmp_path_factory):
+    """One media folder for the live server (this process) and the worker process, so that the
+    worker reads the uploaded file and the page serves the rejected rows it wrote. Module scope
+    and autouse, so that it is in place before the module's `celery_worker` starts."""
+    root = tmp_path_factory.mktemp("media")
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = str(root)
+    try:
+        with override_settings(MEDIA_ROOT=root):
+            yield root
+    finally:
+        if previous is None:
+            os.environ.pop("MEDIA_ROOT", None)
+        else:
+            os.environ["MEDIA_ROOT"] = previous
+
+
+def upload(page, name, content):
+    """Choose a file (from memory) on the upload page and send it."""
+    page.locator("input[type=file][name=file]").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def wait_until_finished(card):
+    """The card polls itself every second and the page reloads when the job ends; wait for the
+    final state, and fail with the job's own message when it is not a success."""
+    expect(card).to_have_attribute(
+        "data-status", re.compile("succeeded|failed|cancelled"), timeout=JOB_TIMEOUT_MS
+    )
+    if card.get_attribute("data-status") != "succeeded":
+        message = card.get_by_test_id("job-message").inner_text()
+        raise AssertionError(f"the job did not succeed: {message}")

@@ -18,13 +18,15 @@ pytestmark = [
 
 LOGIN_PATH = "/akun/masuk/"
 
-# The role's distinctive word in the Indonesian heading of its home page (the default language).
+# The role's distinctive word in the Indonesian heading of its home page (the default language),
+# and where that page is: Bappeda's home is the indicator dashboard.
 HOME_TITLES = {
     "admin": "admin",
     "secretariat": "Sekretariat",
     "officer_a": "Operator",
-    "bappeda": "Bappeda",
+    "bappeda": "RPJMD",
 }
+HOME_PATHS = {"bappeda": ("/indikator/", "dashboard-title")}
 
 
 def path_of(url):
@@ -44,23 +46,24 @@ def test_each_role_lands_on_its_own_home_page_and_keeps_it_when_switching_langua
 ):
     user = getattr(cast, member)
     title = HOME_TITLES[member]
+    home, testid = HOME_PATHS.get(member, ("/", "home-title"))
 
     response = login(page, live_server.url, user.username)
 
     assert response.status == 200
-    assert path_of(page.url) == "/"
+    assert path_of(page.url) == home
     expect(page.locator("html")).to_have_attribute("lang", "id")
-    heading = page.get_by_test_id("home-title")
+    heading = page.get_by_test_id(testid)
     expect(heading).to_be_visible()
     expect(heading).to_contain_text(title)
 
     switch_language(page, "en")
-    assert path_of(page.url) == "/"
-    expect(page.get_by_test_id("home-title")).to_be_visible()
+    assert path_of(page.url) == home
+    expect(page.get_by_test_id(testid)).to_be_visible()
 
     switch_language(page, "id")
-    assert path_of(page.url) == "/"
-    expect(page.get_by_test_id("home-title")).to_contain_text(title)
+    assert path_of(page.url) == home
+    expect(page.get_by_test_id(testid)).to_contain_text(title)
 
 
 def test_a_user_without_a_role_lands_on_the_no_role_home_page(page, live_server, cast):

@@ -19,7 +19,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -27,7 +26,7 @@ from households.importing.service import ImportOptions, household_import_run
 from households.models import Household, HouseholdImport, Person
 from households.synthetic import HEADER, generate_rows
 from households.tests.helpers import csv_bytes, family_rows, person
-from tests.browser import login
+from tests.browser import login, upload, wait_until_finished
 from tkpk.models import Job
 from tkpk.services import regions_load
 
@@ -41,7 +40,6 @@ pytestmark = [
     ),
 ]
 
-JOB_TIMEOUT_MS = 60_000
 # Where the screenshots of the key steps go (/tmp unless told otherwise).
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
@@ -122,21 +120,9 @@ BIG_FILE_PEOPLE = 100_000
 
 
 @pytest.fixture(scope="module", autouse=True)
-def shared_media_root(tmp_path_factory):
-    """One media folder for the live server (this process) and the worker process, so that the
-    worker reads the uploaded file and the page serves the rejected rows it wrote. Module scope
-    and autouse, so that it is in place before the module's `celery_worker` starts."""
-    root = tmp_path_factory.mktemp("media")
-    previous = os.environ.get("MEDIA_ROOT")
-    os.environ["MEDIA_ROOT"] = str(root)
-    try:
-        with override_settings(MEDIA_ROOT=root):
-            yield root
-    finally:
-        if previous is None:
-            os.environ.pop("MEDIA_ROOT", None)
-        else:
-            os.environ["MEDIA_ROOT"] = previous
+def _media(shared_media_root):
+    """In place before the module's `celery_worker` starts (see shared_media_root)."""
+    return shared_media_root
 
 
 def shot(page, name):
@@ -146,26 +132,6 @@ def shot(page, name):
 def row_pattern(number):
     """A list item that starts with "Row 7:" in English, "Baris 7:" in Indonesian."""
     return re.compile(rf"^\s*(Row|Baris) {number}:")
-
-
-def upload(page, name, content):
-    """Choose a file (from memory) on the upload page and send it."""
-    page.locator("input[type=file][name=file]").set_input_files(
-        {"name": name, "mimeType": "text/csv", "buffer": content}
-    )
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-
-
-def wait_until_finished(card):
-    """The card polls itself every second and the page reloads when the job ends; wait for the
-    final state, and fail with the job's own message when it is not a success."""
-    expect(card).to_have_attribute(
-        "data-status", re.compile("succeeded|failed|cancelled"), timeout=JOB_TIMEOUT_MS
-    )
-    if card.get_attribute("data-status") != "succeeded":
-        message = card.get_by_test_id("job-message").inner_text()
-        raise AssertionError(f"the job did not succeed: {message}")
 
 
 def read_csv(path):

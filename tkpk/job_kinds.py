@@ -22,6 +22,8 @@ class JobKind:
 
     `visible_to`: the roles whose every member sees every job of this kind, including a job
     started by Celery beat (no starter). Whoever started a job and Admin always see it.
+    `follows`: the topics ("registry", "programs", "meetings", ...) whose changes start a job
+    of this kind (tkpk.jobs.data_changed), as a rollup follows the data it sums up.
     """
 
     name: str
@@ -29,6 +31,7 @@ class JobKind:
     handler: Callable[..., Any]
     time_limit: int
     visible_to: frozenset[str] = frozenset()
+    follows: frozenset[str] = frozenset()
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -40,6 +43,7 @@ def job_kind(
     label,
     time_limit: int | None = None,
     visible_to: Iterable[str] = (),
+    follows: Iterable[str] = (),
 ):
     """Register the decorated function as the handler of jobs of kind `name`.
 
@@ -58,6 +62,7 @@ def job_kind(
             handler=handler,
             time_limit=time_limit or settings.CELERY_TASK_TIME_LIMIT,
             visible_to=roles,
+            follows=frozenset(follows),
         )
         return handler
 
@@ -71,6 +76,11 @@ def job_kind_label(name: str) -> str:
 
 def registered_kinds() -> dict[str, JobKind]:
     return dict(_KINDS)
+
+
+def kinds_following(topic: str) -> list[str]:
+    """The names of the kinds that a change of `topic` starts."""
+    return sorted(name for name, kind in _KINDS.items() if topic in kind.follows)
 
 
 def kinds_visible_to(role: str | None) -> list[str]:

@@ -40,6 +40,7 @@ from .job_kinds import (  # noqa: F401
     JobKind,
     job_kind,
     job_kind_label,
+    kinds_following,
     registered_kinds,
 )
 from .models import Job
@@ -76,6 +77,20 @@ def job_start(*, kind: str, user=None, params: dict | None = None, input_file=No
     job.save()
     transaction.on_commit(lambda: _enqueue(job.pk, kind))
     return job
+
+
+def data_changed(topic: str) -> None:
+    """Announce, inside the transaction that changed it, that the data of `topic` changed
+    ("registry", "programs", "meetings"): once it commits, each job kind that follows the topic
+    is started, unless one of that kind is already waiting in the queue (it has read nothing
+    yet, so it will see this change). The apps that change data need not know who follows it."""
+    transaction.on_commit(lambda: _start_followers(topic))
+
+
+def _start_followers(topic: str) -> None:
+    for kind in kinds_following(topic):
+        if not Job.objects.filter(kind=kind, status=JobStatus.QUEUED).exists():
+            job_start(kind=kind, params={"reason": topic})
 
 
 def _enqueue(job_id: int, kind: str) -> None:

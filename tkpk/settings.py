@@ -49,6 +49,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
 
 
+def parse_clock(name: str, raw: str) -> tuple[int, int]:
+    """A time of day read from variable `name` as HH:MM (24 hours), as (hour, minute)."""
+    hour, _sep, minute = raw.strip().partition(":")
+    if hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60:
+        return int(hour), int(minute)
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a time of day: use HH:MM, e.g. 02:00.")
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     """Read a comma-separated list; empty items are dropped."""
     raw = os.environ.get(name)
@@ -313,6 +321,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The nightly validation run of the registry (issue 12), local time (TIME_ZONE), HH:MM.
+VALIDATION_NIGHTLY_AT = parse_clock(
+    "VALIDATION_NIGHTLY_AT", env_str("VALIDATION_NIGHTLY_AT", "02:00")
+)
 CELERY_BEAT_SCHEDULE = {
     "jobs-fail-stale": {"task": "tkpk.tasks.jobs_fail_stale", "schedule": 300.0},
     # Retention of personal data in files, daily at night (see *_RETENTION_DAYS below).
@@ -323,6 +335,20 @@ CELERY_BEAT_SCHEDULE = {
     "households-expire-import-files": {
         "task": "households.tasks.expire_import_files",
         "schedule": crontab(hour=2, minute=40),
+    },
+    "programs-expire-import-files": {
+        "task": "programs.tasks.expire_import_files",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # The validation of the whole registry, nightly (VALIDATION_NIGHTLY_AT below).
+    "households-validate-nightly": {
+        "task": "households.tasks.validate_registry_nightly",
+        "schedule": crontab(hour=VALIDATION_NIGHTLY_AT[0], minute=VALIDATION_NIGHTLY_AT[1]),
+    },
+    # The dashboards' figures, nightly after the validation (also after every change).
+    "indicators-rollup-nightly": {
+        "task": "indicators.tasks.rollup_nightly",
+        "schedule": crontab(hour=3, minute=15),
     },
     # The daily digest of follow-up actions, at 07:00 in CELERY_TIMEZONE.
     "meetings-action-reminders": {
@@ -363,6 +389,21 @@ NIK_CHECK_PER_HOUR = env_int("NIK_CHECK_PER_HOUR", 30)
 # stored one (trigram similarity 0-1, as PostgreSQL's pg_trgm): 'Siti Aminah' for 'Siti Aminah
 # Contoh' passes (0.63), 'Warga 6819' for 'Eko Fiktif' does not (0.0).
 IMPORT_RENAME_SIMILARITY = env_int("IMPORT_RENAME_SIMILARITY_PERCENT", 50) / 100
+# Validation: two living people with the same birth date, in the same village or with the same
+# mother's name, are "probably the same person" when their names are at least this similar
+# (trigram similarity 0-1, pg_trgm's similarity()): 'Siti Aminah' and 'Siti Aminah Contoh' (0.63)
+# are, 'Ahmad Contoh' and 'Budi Contoh' (0.39) are not.
+VALIDATION_DUPLICATE_SIMILARITY = env_int("VALIDATION_DUPLICATE_SIMILARITY_PERCENT", 60) / 100
+if not 0 < VALIDATION_DUPLICATE_SIMILARITY <= 1:
+    raise ImproperlyConfigured(
+        "VALIDATION_DUPLICATE_SIMILARITY_PERCENT must be between 1 and 100 (default 60)."
+    )
+# The status of an indicator is "on track" when its gap is within this percentage of the change
+# the RPJMD sets out (tkpk/indicators/status.py).
+INDICATOR_ON_TRACK_TOLERANCE = env_int("INDICATOR_ON_TRACK_TOLERANCE_PERCENT", 10)
+# The page a role lands on after signing in, where it is not the role's home page: the Bappeda
+# officer reads the dashboard (the composition root may name the apps' pages).
+ROLE_HOME_URL_NAMES = {"Bappeda": "indicators:dashboard"}
 # On the embedded SQLite database (no DATABASE_URL) an import's writing holds the database's
 # only write lock: files above this many rows are refused, so that other users' saves never wait
 # more than a few seconds (measured by bench/bench_embedded.py). 0: no limit. PostgreSQL has none.

@@ -3,6 +3,7 @@
 Each is a few declarative lines on tkpk.generic: the selectors read, the services write.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -58,6 +59,13 @@ HOME_TEMPLATES = {
 
 class HomeView(LoginRequiredMixin, TemplateView):
     """The landing page of each role: what there is and what to do next."""
+
+    def get(self, request, *args, **kwargs):
+        # A role may land elsewhere (settings.ROLE_HOME_URL_NAMES: Bappeda on its dashboard).
+        target = settings.ROLE_HOME_URL_NAMES.get(user_role(request.user))
+        if target:
+            return redirect(target)
+        return super().get(request, *args, **kwargs)
 
     def get_template_names(self):
         return [HOME_TEMPLATES.get(user_role(self.request.user), "tkpk/home_norole.html")]

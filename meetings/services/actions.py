@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from tkpk.audit import audit_record, audited_create, model_changes, snapshot
 from tkpk.choices import AuditAction
+from tkpk.jobs import data_changed
 from tkpk.locking import EditConflict, versioned_update
 from tkpk.models import Agency
 
@@ -83,6 +84,7 @@ def action_create(
         created_by=_actor(user),
         updated_by=_actor(user),
     )
+    data_changed("meetings")
     return audited_create(
         user=user,
         obj=action,
@@ -115,6 +117,7 @@ def action_update(
         audit_record(
             actor=user, action=AuditAction.UPDATE, obj=action, changes=changes, request=request
         )
+    data_changed("meetings")
     return action
 
 
@@ -137,6 +140,7 @@ def _transition(*, user, action, allowed, fields: dict, refusal: str, request=No
         changes=model_changes(before, snapshot(action, tracked)),
         request=request,
     )
+    data_changed("meetings")
     return action
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tkpk.audit import audit_record, audited_create, model_changes, snapshot
 from tkpk.choices import AuditAction
+from tkpk.jobs import data_changed
 from tkpk.models import Agency
 
 from ..choices import MeetingStatus
@@ -89,6 +90,7 @@ def meeting_create(
     )
     if agencies and _needs_sending(meeting):
         _enqueue_invitations(meeting)
+    data_changed("meetings")
     return meeting
 
 
@@ -136,6 +138,7 @@ def meeting_update(
         )
         if _needs_sending(meeting) and meeting.invitations.exists():
             _enqueue_invitations(meeting)
+    data_changed("meetings")
     return meeting
 
 

@@ -168,7 +168,7 @@ def test_no_page_has_inline_code_that_the_policy_would_block(
     if member:
         client.force_login(getattr(cast, member))
     url = reverse(name, args=[getattr(world, argument)] if argument else [])
-    response = client.get(url, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+    response = client.get(url, follow=True, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
 
     assert response.status_code == 200
     assert "script-src" in policy_of(response)

@@ -25,11 +25,19 @@ pytestmark = pytest.mark.django_db
         ("outsider", "tkpk/home_norole.html"),
     ],
 )
-def test_each_role_lands_on_its_own_home_page(client, cast, member, template):
+def test_each_role_lands_on_its_own_home_page(client, cast, member, template, settings):
+    settings.ROLE_HOME_URL_NAMES = {}  # the home pages themselves
     client.force_login(getattr(cast, member))
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert template in [t.name for t in response.templates]
+
+
+def test_bappeda_lands_on_the_indicator_dashboard(client, cast):
+    client.force_login(cast.bappeda)
+    assert client.get(reverse("home")).url == reverse("indicators:dashboard")
+    client.force_login(cast.secretariat)
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
